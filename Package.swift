@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way:
+// ProcessConfig <- UnitCompiler <- CgiPoolRuntime <- cgipool (CLI).
+// Only CgiPoolRuntime and the CLI see SystemdBus, the one wrapper over CSystemd.
+let package = Package(
+  name: "cgipool",
+  products: [
+    .executable(name: "cgipool", targets: ["cgipool"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+  ],
+  targets: [
+    .target(name: "ProcessConfig"),
+    .target(
+      name: "UnitCompiler",
+      dependencies: [
+        "ProcessConfig",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ]
+    ),
+    .systemLibrary(
+      name: "CSystemd",
+      pkgConfig: "libsystemd",
+      providers: [.apt(["libsystemd-dev"])]
+    ),
+    .target(name: "SystemdBus", dependencies: ["CSystemd"]),
+    .target(
+      name: "CgiPoolRuntime",
+      dependencies: ["ProcessConfig", "UnitCompiler", "SystemdBus"]
+    ),
+    .executableTarget(
+      name: "cgipool",
+      dependencies: [
+        "ProcessConfig",
+        "UnitCompiler",
+        "CgiPoolRuntime",
+        "SystemdBus",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "ProcessConfigTests", dependencies: ["ProcessConfig"]),
+    .testTarget(name: "UnitCompilerTests", dependencies: ["UnitCompiler", "ProcessConfig"]),
+    .testTarget(name: "SystemdBusTests", dependencies: ["SystemdBus", "CgiPoolRuntime"]),
+    .testTarget(
+      name: "CgiPoolRuntimeTests",
+      dependencies: ["CgiPoolRuntime", "UnitCompiler", "ProcessConfig", "SystemdBus"]
+    ),
+    .testTarget(name: "cgipoolTests", dependencies: ["ProcessConfig"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+import ProcessConfig
+import SystemdBus
+import UnitCompiler

@@ -1,0 +1,47 @@
+/// A validated process pool: the whole of one `process_config.json`.
+///
+/// Instances come only from `ConfigLoader`, so every `PoolConfig` a caller
+/// holds has passed validation: names are unit-safe, dependencies resolve and
+/// form no cycle.
+public struct PoolConfig: Sendable, Equatable {
+  /// The default pool name, which prefixes every unit.
+  public static let defaultName = "cgipool"
+
+  /// The orphan patterns of the original system, used when the config names none.
+  public static let defaultOrphanPatterns = [
+    "*.cgi",
+    "sample_*_cgi.py",
+    "dotnet-script *.csx",
+    "pool/manager.py",
+    "dotnet run *8080",
+  ]
+
+  /// The pool's name (top-level `name`), the prefix of every unit name.
+  public var name: String
+  /// The processes, keyed by name.
+  public var processes: [String: ProcessSpec]
+  /// Patterns that identify the pool's processes when they run outside its units.
+  public var orphanPatterns: [String]
+  /// The config file as the user named it (used in diagnostics and headers).
+  public var file: String
+  /// The absolute folder of the config file; relative `cwd`s resolve against it.
+  public var baseDirectory: String
+
+  /// Creates a pool from already validated parts.
+  public init(
+    name: String = PoolConfig.defaultName,
+    processes: [String: ProcessSpec],
+    orphanPatterns: [String] = PoolConfig.defaultOrphanPatterns,
+    file: String,
+    baseDirectory: String
+  ) {
+    self.name = name
+    self.processes = processes
+    self.orphanPatterns = orphanPatterns
+    self.file = file
+    self.baseDirectory = baseDirectory
+  }
+
+  /// Process names in stable (lexicographic) order.
+  public var processNames: [String] { processes.keys.sorted() }
+}

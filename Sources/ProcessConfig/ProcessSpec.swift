@@ -1,0 +1,47 @@
+/// One process of the pool, with every optional field filled with its default.
+public struct ProcessSpec: Sendable, Equatable {
+  /// Default seconds systemd waits after SIGTERM before SIGKILL.
+  public static let defaultStopTimeout: Double = 10
+
+  /// The process name (the key under `processes`).
+  public var name: String
+  /// The argv, exactly as the config holds it; `command[0]` may be relative or bare.
+  public var command: [String]
+  /// The working directory as written in the config (relative to the config's folder).
+  public var cwd: String
+  /// Extra environment variables.
+  public var env: [String: String]
+  /// What systemd does when the process ends.
+  public var restartPolicy: RestartPolicy
+  /// Seconds to wait after the start before the first health probe.
+  public var startupDelay: Double
+  /// Names of processes that must be healthy before this one starts.
+  public var dependsOn: [String]
+  /// How readiness and liveness are checked; `nil` means "running is healthy".
+  public var healthCheck: HealthCheck?
+  /// Seconds between SIGTERM and SIGKILL on stop.
+  public var stopTimeout: Double
+
+  /// Creates a process description; defaults match the documented config defaults.
+  public init(
+    name: String,
+    command: [String],
+    cwd: String = ".",
+    env: [String: String] = [:],
+    restartPolicy: RestartPolicy = .onFailure,
+    startupDelay: Double = 0,
+    dependsOn: [String] = [],
+    healthCheck: HealthCheck? = nil,
+    stopTimeout: Double = ProcessSpec.defaultStopTimeout
+  ) {
+    self.name = name
+    self.command = command
+    self.cwd = cwd
+    self.env = env
+    self.restartPolicy = restartPolicy
+    self.startupDelay = startupDelay
+    self.dependsOn = dependsOn
+    self.healthCheck = healthCheck
+    self.stopTimeout = stopTimeout
+  }
+}
