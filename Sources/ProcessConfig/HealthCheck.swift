@@ -23,17 +23,21 @@ public struct HealthCheck: Sendable, Equatable {
   public var timeout: Double
   /// Seconds between liveness checks while running.
   public var interval: Double
+  /// Consecutive failed liveness checks that make systemd restart the process.
+  public var failureThreshold: Int
 
   /// Creates a health check.
   public init(
     kind: Kind,
     target: String,
     timeout: Double = HealthCheck.defaultTimeout,
-    interval: Double = HealthCheck.defaultInterval
+    interval: Double = HealthCheck.defaultInterval,
+    failureThreshold: Int = 3
   ) {
     self.kind = kind
     self.target = target
     self.timeout = timeout
     self.interval = interval
+    self.failureThreshold = failureThreshold
   }
 }

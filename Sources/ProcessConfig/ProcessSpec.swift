@@ -21,6 +21,8 @@ public struct ProcessSpec: Sendable, Equatable {
   public var healthCheck: HealthCheck?
   /// Seconds between SIGTERM and SIGKILL on stop.
   public var stopTimeout: Double
+  /// Seconds systemd waits before restarting the process.
+  public var restartDelay: Double
 
   /// Creates a process description; defaults match the documented config defaults.
   public init(
@@ -32,7 +34,8 @@ public struct ProcessSpec: Sendable, Equatable {
     startupDelay: Double = 0,
     dependsOn: [String] = [],
     healthCheck: HealthCheck? = nil,
-    stopTimeout: Double = ProcessSpec.defaultStopTimeout
+    stopTimeout: Double = ProcessSpec.defaultStopTimeout,
+    restartDelay: Double = 1
   ) {
     self.name = name
     self.command = command
@@ -43,5 +46,6 @@ public struct ProcessSpec: Sendable, Equatable {
     self.dependsOn = dependsOn
     self.healthCheck = healthCheck
     self.stopTimeout = stopTimeout
+    self.restartDelay = restartDelay
   }
 }

@@ -1,1 +1,107 @@
+import Foundation
 import ProcessConfig
+
+/// Compiles a validated pool into systemd units.
+///
+/// Pure apart from the questions it asks `CompileOptions.fileSystem`: the same
+/// pool and options always give the same units, in the same order.
+public struct UnitCompiler: Sendable {
+  /// Machine facts the compile depends on.
+  public var options: CompileOptions
+
+  /// Creates a compiler.
+  public init(options: CompileOptions) {
+    self.options = options
+  }
+
+  /// Compiles `pool`; throws every problem found (unresolvable commands, missing folders) at once.
+  public func compile(_ pool: PoolConfig) throws(ConfigError) -> CompiledPool {
+    let names = UnitNames(pool: pool.name)
+    // First pass: resolve every process's folder and executable, so that all
+    // problems are reported together and nothing is emitted for a broken pool.
+    var contexts: [MappingContext] = []
+    var diagnostics: [ConfigDiagnostic] = []
+    for name in pool.topologicalOrder() {
+      let process = pool.processes[name]!
+      let path = ConfigPath.root.appending("processes").appending(name)
+      let workingDirectory = Self.absolute(process.cwd, base: pool.baseDirectory)
+      if !options.fileSystem.isDirectory(workingDirectory) {
+        diagnostics.append(
+          ConfigDiagnostic(
+            file: pool.file, path: path.appending("cwd"),
+            message: "working directory \"\(workingDirectory)\" does not exist"))
+      }
+      if let problem = UnitFileSyntax.unrepresentablePathProblem(workingDirectory) {
+        diagnostics.append(ConfigDiagnostic(file: pool.file, path: path.appending("cwd"), message: problem))
+      }
+      switch ExecutableResolver(fileSystem: options.fileSystem, searchPath: options.searchPath)
+        .resolve(process.command[0], workingDirectory: workingDirectory)
+      {
+      case .success(let executable):
+        contexts.append(
+          MappingContext(
+            pool: pool, names: names, options: options, process: process,
+            workingDirectory: workingDirectory, executable: executable))
+      case .failure(let problem):
+        diagnostics.append(
+          ConfigDiagnostic(
+            file: pool.file, path: path.appending("command").appending(0), message: problem.message))
+      }
+    }
+    guard diagnostics.isEmpty else { throw ConfigError(diagnostics: diagnostics) }
+
+    var units = [Self.slice(pool: pool, names: names), Self.target(pool: pool, names: names)]
+    for context in contexts {
+      units.append(Self.service(context))
+      units += HealthMapper.livenessUnits(context)
+    }
+    return CompiledPool(poolName: pool.name, units: units)
+  }
+
+  /// The service of one process: every mapper's contribution, in a fixed order.
+  static func service(_ context: MappingContext) -> UnitDefinition {
+    var mapped = MappedSettings()
+    for mapper in [DependencyMapper.map, HealthMapper.map, RestartMapper.map, ExecMapper.map, StopMapper.map] {
+      mapped.append(mapper(context))
+    }
+    // Keep [Unit] keys grouped in a readable order whichever mapper produced them.
+    let unitOrder = ["Description", "PartOf", "Requires", "After", "Wants", "StartLimitIntervalSec", "StartLimitBurst", "CollectMode"]
+    let unitSettings = mapped.unit.enumerated().sorted { lhs, rhs in
+      let left = unitOrder.firstIndex(of: lhs.element.key) ?? unitOrder.count
+      let right = unitOrder.firstIndex(of: rhs.element.key) ?? unitOrder.count
+      return left == right ? lhs.offset < rhs.offset : left < right
+    }.map(\.element)
+    return UnitDefinition(
+      name: context.names.service(context.process.name), kind: .service, process: context.process.name,
+      sections: [UnitSection("Unit", unitSettings), UnitSection("Service", mapped.service)])
+  }
+
+  /// The pool's slice: one cgroup subtree holding every process of the pool.
+  static func slice(pool: PoolConfig, names: UnitNames) -> UnitDefinition {
+    UnitDefinition(
+      name: names.slice, kind: .slice,
+      sections: [UnitSection("Unit", [UnitSetting("Description", .string("cgipool \(pool.name) process pool"))])])
+  }
+
+  /// The pool's target: wants every process, so one start or stop reaches them all.
+  static func target(pool: PoolConfig, names: UnitNames) -> UnitDefinition {
+    let services = pool.topologicalOrder().map(names.service)
+    return UnitDefinition(
+      name: names.target, kind: .target,
+      sections: [
+        UnitSection(
+          "Unit",
+          [
+            UnitSetting("Description", .string("cgipool \(pool.name) process pool")),
+            UnitSetting("Wants", .unitNames(services)),
+          ]),
+        UnitSection("Install", [UnitSetting("WantedBy", .unitNames(["default.target"]), fileOnly: true)]),
+      ])
+  }
+
+  /// `path` made absolute against `base` and standardized (`.` and `..` removed).
+  static func absolute(_ path: String, base: String) -> String {
+    let joined = path.hasPrefix("/") ? path : (base.hasSuffix("/") ? base + path : base + "/" + path)
+    return (joined as NSString).standardizingPath
+  }
+}

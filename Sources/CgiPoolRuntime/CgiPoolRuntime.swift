@@ -1,3 +1,0 @@
-import ProcessConfig
-import SystemdBus
-import UnitCompiler

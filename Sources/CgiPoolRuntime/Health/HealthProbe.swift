@@ -1,0 +1,93 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Checks a target repeatedly until it is healthy or the timeout passes.
+public struct HealthProbe: Sendable {
+  /// What to check.
+  public var target: ProbeTarget
+  /// Seconds to keep trying.
+  public var timeout: Double
+  /// Seconds to wait before the first attempt (`startup_delay`).
+  public var delay: Double
+  /// When to retry.
+  public var schedule: ProbeSchedule
+
+  /// Creates a probe.
+  public init(target: ProbeTarget, timeout: Double, delay: Double = 0, schedule: ProbeSchedule = ProbeSchedule()) {
+    self.target = target
+    self.timeout = timeout
+    self.delay = delay
+    self.schedule = schedule
+  }
+
+  /// Runs the probe to its end and reports what it saw.
+  public func run() -> ProbeOutcome {
+    if delay > 0 { MonotonicClock.sleep(delay) }
+    let start = MonotonicClock.now()
+    let deadline = start + timeout
+    var attempts = 0
+    var pause = 0.0
+    var lastFailure = "no attempt made"
+    while true {
+      attempts += 1
+      let remaining = max(0.05, deadline - MonotonicClock.now())
+      // Each attempt gets at most 2 s, so a hung peer cannot eat the whole budget.
+      switch ProbeAttempt.run(target, timeout: min(remaining, 2)) {
+      case .success(let seen):
+        let elapsed = MonotonicClock.now() - start
+        return ProbeOutcome(
+          healthy: true, message: "\(describe()): \(seen) (\(Self.summary(attempts, elapsed)))",
+          attempts: attempts, elapsed: elapsed)
+      case .failure(let failure):
+        lastFailure = failure.message
+      }
+      let now = MonotonicClock.now()
+      if now >= deadline { break }
+      pause = schedule.pause(after: pause, elapsed: now - start)
+      MonotonicClock.sleep(min(pause, deadline - now))
+    }
+    let elapsed = MonotonicClock.now() - start
+    return ProbeOutcome(
+      healthy: false,
+      message: "\(describe()): \(lastFailure); gave up after \(Self.summary(attempts, elapsed)), timeout \(Self.seconds(timeout))",
+      attempts: attempts, elapsed: elapsed)
+  }
+
+  /// A short name of the target: `port 127.0.0.1:8080`, `http http://…`, `command '…'`.
+  public func describe() -> String {
+    switch target {
+    case .port(let host, let port): return "port \(host.contains(":") ? "[\(host)]" : host):\(port)"
+    case .http(let url): return "http \(url.absoluteString)"
+    case .command(let command): return "command '\(command)'"
+    }
+  }
+
+  static func summary(_ attempts: Int, _ elapsed: Double) -> String {
+    "\(attempts) attempt\(attempts == 1 ? "" : "s") in \(seconds(elapsed))"
+  }
+
+  static func seconds(_ value: Double) -> String {
+    String(format: "%.2fs", value)
+  }
+}
+
+/// A monotonic clock in seconds.
+enum MonotonicClock {
+  /// Seconds since an arbitrary fixed point.
+  static func now() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+  }
+
+  /// Sleeps `seconds`.
+  static func sleep(_ seconds: Double) {
+    guard seconds > 0 else { return }
+    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+    var remaining = timespec()
+    while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+  }
+}

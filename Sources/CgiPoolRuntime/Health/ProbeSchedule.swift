@@ -1,0 +1,21 @@
+/// When a probe retries: every 10 ms at first, so readiness is noticed within
+/// about 10 ms, then backing off to 0.5 s so a long wait costs almost no CPU.
+public struct ProbeSchedule: Sendable, Equatable {
+  /// Pause between the first attempts, in seconds.
+  public var initialInterval: Double = 0.01
+  /// How long attempts stay at the initial pace.
+  public var fastPhase: Double = 2
+  /// Growth factor per attempt after the fast phase.
+  public var growth: Double = 1.25
+  /// The longest pause between attempts.
+  public var maximumInterval: Double = 0.5
+
+  /// Creates the default schedule.
+  public init() {}
+
+  /// The pause before the next attempt, `elapsed` seconds into probing after a pause of `previous`.
+  public func pause(after previous: Double, elapsed: Double) -> Double {
+    if elapsed < fastPhase { return initialInterval }
+    return min(maximumInterval, max(initialInterval, previous) * growth)
+  }
+}

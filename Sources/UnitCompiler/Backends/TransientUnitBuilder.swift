@@ -1,0 +1,82 @@
+/// The transient back end: turns the unit model into `StartTransientUnit` properties.
+///
+/// The bus does no specifier expansion, so `%` travels as is; but systemd still
+/// expands `$VAR` in argv when the process starts, so `$` is doubled in argv
+/// words, exactly as in unit files.
+public enum TransientUnitBuilder {
+  /// The properties of `unit`, repeated keys (`ExecStartPost=`, `Environment=`) merged into one array.
+  public static func build(_ unit: UnitDefinition) -> TransientUnit {
+    var properties: [TransientProperty] = []
+    for (_, setting) in unit.allSettings {
+      guard let name = setting.busProperty else { continue }
+      let value = convert(setting.value)
+      if let index = properties.firstIndex(where: { $0.name == name }) {
+        properties[index].value = merge(properties[index].value, value)
+      } else {
+        properties.append(TransientProperty(name, value))
+      }
+    }
+    return TransientUnit(name: unit.name, properties: properties)
+  }
+
+  /// Every unit of `pool`, in the pool's order.
+  public static func build(_ pool: CompiledPool) -> [TransientUnit] {
+    pool.units.map(build)
+  }
+
+  /// A stable text form of a transient unit, for golden tests and `--transient` output.
+  public static func dump(_ unit: TransientUnit) -> String {
+    var lines = [unit.name]
+    for property in unit.properties {
+      lines.append("  \(property.name) \(property.value.signature) \(describe(property.value))")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private static func convert(_ value: UnitValue) -> TransientValue {
+    switch value {
+    case .string(let text):
+      // append: output files travel as bare paths in *FileToAppend properties.
+      return .string(text.hasPrefix("append:") ? String(text.dropFirst("append:".count)) : text)
+    case .unitNames(let names): return .strings(names)
+    case .bool(let flag): return .bool(flag)
+    case .microseconds(let usec): return .uint64(usec)
+    case .count(let count): return .uint32(count)
+    case .signal(let number): return .int32(number)
+    case .exec(let command):
+      return .commands([ExecCommand(path: command.path, argv: command.argv.map(escapeDollar), ignoreFailure: command.ignoreFailure)])
+    case .environment(let name, let value): return .strings([name + "=" + value])
+    }
+  }
+
+  private static func merge(_ existing: TransientValue, _ new: TransientValue) -> TransientValue {
+    switch (existing, new) {
+    case (.strings(let a), .strings(let b)): return .strings(a + b)
+    case (.commands(let a), .commands(let b)): return .commands(a + b)
+    default: return new
+    }
+  }
+
+
+  private static func escapeDollar(_ word: String) -> String {
+    word.replacingOccurrences(of: "$", with: "$$")
+  }
+
+  private static func describe(_ value: TransientValue) -> String {
+    switch value {
+    case .string(let text): return String(reflecting: text)
+    case .bool(let flag): return flag ? "true" : "false"
+    case .uint32(let n): return String(n)
+    case .int32(let n): return String(n)
+    case .uint64(let n): return String(n)
+    case .strings(let list): return "[" + list.map { String(reflecting: $0) }.joined(separator: ", ") + "]"
+    case .commands(let commands):
+      let items = commands.map { command in
+        "(" + String(reflecting: command.path) + ", ["
+          + command.argv.map { String(reflecting: $0) }.joined(separator: ", ") + "], "
+          + (command.ignoreFailure ? "true" : "false") + ")"
+      }
+      return "[" + items.joined(separator: ", ") + "]"
+    }
+  }
+}

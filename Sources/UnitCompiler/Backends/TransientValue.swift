@@ -1,0 +1,58 @@
+/// A D-Bus value of a transient-unit property, independent of any bus library.
+public enum TransientValue: Sendable, Equatable {
+  /// `s`
+  case string(String)
+  /// `b`
+  case bool(Bool)
+  /// `u`
+  case uint32(UInt32)
+  /// `i`
+  case int32(Int32)
+  /// `t`
+  case uint64(UInt64)
+  /// `as`
+  case strings([String])
+  /// `a(sasb)`: path, argv, ignore-failure, per command.
+  case commands([ExecCommand])
+
+  /// The D-Bus signature of the value.
+  public var signature: String {
+    switch self {
+    case .string: return "s"
+    case .bool: return "b"
+    case .uint32: return "u"
+    case .int32: return "i"
+    case .uint64: return "t"
+    case .strings: return "as"
+    case .commands: return "a(sasb)"
+    }
+  }
+}
+
+/// One `(sv)` entry of `StartTransientUnit`'s property array.
+public struct TransientProperty: Sendable, Equatable {
+  /// The D-Bus property name, e.g. `ExecStart`.
+  public var name: String
+  /// The value.
+  public var value: TransientValue
+
+  /// Creates a property.
+  public init(_ name: String, _ value: TransientValue) {
+    self.name = name
+    self.value = value
+  }
+}
+
+/// Everything `StartTransientUnit` needs for one unit.
+public struct TransientUnit: Sendable, Equatable {
+  /// The unit name.
+  public var name: String
+  /// The properties, in the order the unit model lists them.
+  public var properties: [TransientProperty]
+
+  /// Creates a transient unit.
+  public init(name: String, properties: [TransientProperty]) {
+    self.name = name
+    self.properties = properties
+  }
+}

@@ -1,0 +1,108 @@
+/// systemd's unit-file syntax: quoting, specifier and variable escaping, value forms.
+///
+/// systemd reads an `ExecStart=` word by unquoting and C-unescaping it, then
+/// expanding `%` specifiers, then (when the process starts) `$` variables. So a
+/// value survives byte for byte when it is C-escaped inside double quotes, with
+/// every `%` doubled and, in argv words only, every `$` doubled.
+public enum UnitFileSyntax {
+  /// An argv word for `ExecStart=`: quoted, C-escaped, `%%` and `$$`.
+  public static func quoteArgument(_ value: String) -> String {
+    quote(value, doubleDollar: true)
+  }
+
+  /// A word in which `$` is literal anyway (`Environment=` assignments, the executable path).
+  public static func quoteLiteral(_ value: String) -> String {
+    quote(value, doubleDollar: false)
+  }
+
+  /// A free-standing value (`Description=`, `WorkingDirectory=`): only `%` needs doubling.
+  public static func plain(_ value: String) -> String {
+    value.replacingOccurrences(of: "%", with: "%%")
+  }
+
+  /// Why a path cannot be written as a plain unit-file value, or `nil` when it can.
+  ///
+  /// Plain values cannot carry control characters, and systemd strips leading
+  /// and trailing white space from them.
+  public static func unrepresentablePathProblem(_ path: String) -> String? {
+    if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+      return "path \(String(reflecting: path)) contains a control character, which a unit file cannot hold"
+    }
+    if path != path.trimmingWhitespace() {
+      return "path \(String(reflecting: path)) starts or ends with white space, which a unit file cannot hold"
+    }
+    return nil
+  }
+
+  /// A command line: `@` keeps `argv[0]` apart from the executed path, `-` ignores failure.
+  public static func command(_ command: ExecCommand) -> String {
+    let prefix = (command.ignoreFailure ? "-" : "") + "@"
+    return ([prefix + quoteLiteral(command.path)] + command.argv.map(quoteArgument)).joined(separator: " ")
+  }
+
+  /// A duration in systemd's time syntax, exact to the microsecond: `10s`, `1500ms`, `250us`.
+  public static func duration(_ microseconds: UInt64) -> String {
+    if microseconds % 1_000_000 == 0 { return "\(microseconds / 1_000_000)s" }
+    if microseconds % 1_000 == 0 { return "\(microseconds / 1_000)ms" }
+    return "\(microseconds)us"
+  }
+
+  /// The name systemd accepts for a signal number.
+  public static func signalName(_ number: Int32) -> String {
+    let names: [Int32: String] = [
+      1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 9: "SIGKILL", 10: "SIGUSR1", 12: "SIGUSR2", 15: "SIGTERM",
+    ]
+    return names[number] ?? String(number)
+  }
+
+  /// The text after `Key=` for a value.
+  public static func render(_ value: UnitValue) -> String {
+    switch value {
+    case .string(let text): return plain(text)
+    case .unitNames(let names): return names.joined(separator: " ")
+    case .bool(let flag): return flag ? "yes" : "no"
+    case .microseconds(let usec): return duration(usec)
+    case .count(let count): return String(count)
+    case .signal(let number): return signalName(number)
+    case .exec(let exec): return command(exec)
+    case .environment(let name, let value): return quoteLiteral(name + "=" + value)
+    }
+  }
+
+  private static func quote(_ value: String, doubleDollar: Bool) -> String {
+    var out = "\""
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "\\": out += "\\\\"
+      case "\"": out += "\\\""
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\r": out += "\\r"
+      case "%": out += "%%"
+      case "$" where doubleDollar: out += "$$"
+      default:
+        if scalar.value < 0x20 || scalar.value == 0x7f {
+          out += "\\x" + hex2(scalar.value)
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+
+  private static func hex2(_ value: UInt32) -> String {
+    let digits = Array("0123456789abcdef")
+    return String([digits[Int(value >> 4)], digits[Int(value & 0xf)]])
+  }
+}
+
+extension String {
+  /// The string without leading and trailing spaces, tabs and newlines.
+  func trimmingWhitespace() -> String {
+    var scalars = Substring(self)
+    while let first = scalars.first, first == " " || first == "\t" || first == "\n" { scalars.removeFirst() }
+    while let last = scalars.last, last == " " || last == "\t" || last == "\n" { scalars.removeLast() }
+    return String(scalars)
+  }
+}

@@ -1,0 +1,95 @@
+import ProcessConfig
+
+/// Maps `health_check`: the readiness probe that gates dependents, and the liveness units.
+enum HealthMapper {
+  /// Extra seconds the start job may take beyond the probe's own delay and timeout.
+  static let startTimeoutMargin: Double = 5
+
+  static func map(_ context: MappingContext) -> MappedSettings {
+    var mapped = MappedSettings()
+    guard let check = context.process.healthCheck else { return mapped }
+    // The probe runs as ExecStartPost=, so the unit only becomes active, and
+    // After= only releases its dependents, once the process is healthy.
+    var argv = [context.options.probeExecutable, "probe", check.kind.rawValue, check.target]
+    argv += ["--timeout", Duration.text(check.timeout)]
+    if context.process.startupDelay > 0 {
+      argv += ["--delay", Duration.text(context.process.startupDelay)]
+    }
+    mapped.service.append(
+      UnitSetting("ExecStartPost", .exec(ExecCommand(path: context.options.probeExecutable, argv: argv))))
+    let startTimeout = context.process.startupDelay + check.timeout + startTimeoutMargin
+    mapped.service.append(
+      UnitSetting(
+        "TimeoutStartSec", .microseconds(Duration.microseconds(startTimeout)), busProperty: "TimeoutStartUSec"))
+    if hasLiveness(context.process) {
+      mapped.unit.append(UnitSetting("Wants", .unitNames([context.names.livenessTimer(context.process.name)])))
+    }
+    return mapped
+  }
+
+  /// Whether systemd probes the process while it runs (`always` with a health check).
+  static func hasLiveness(_ process: ProcessSpec) -> Bool {
+    process.restartPolicy == .always && process.healthCheck != nil
+  }
+
+  /// The timer and oneshot service that probe a running process every `interval`.
+  static func livenessUnits(_ context: MappingContext) -> [UnitDefinition] {
+    guard hasLiveness(context.process), let check = context.process.healthCheck else { return [] }
+    let names = context.names
+    let process = context.process.name
+    let main = names.service(process)
+    let description = "cgipool \(context.pool.name): \(process) liveness"
+    // PartOf= stops the checks whenever the main unit stops or restarts, and the
+    // main unit's Wants= starts them again once it is active.
+    let timer = UnitDefinition(
+      name: names.livenessTimer(process), kind: .timer, process: process,
+      sections: [
+        UnitSection(
+          "Unit",
+          [
+            UnitSetting("Description", .string(description)),
+            UnitSetting("PartOf", .unitNames([main])),
+            UnitSetting("After", .unitNames([main])),
+          ]),
+        UnitSection(
+          "Timer",
+          [
+            UnitSetting("OnActiveSec", .microseconds(Duration.microseconds(check.interval))),
+            UnitSetting("OnUnitInactiveSec", .microseconds(Duration.microseconds(check.interval))),
+            UnitSetting("AccuracySec", .microseconds(100_000), busProperty: "AccuracyUSec"),
+          ]),
+      ])
+    // One attempt window per check: never longer than the interval, so checks do not pile up.
+    let attemptTimeout = min(check.timeout, check.interval)
+    var argv = [context.options.probeExecutable, "probe", check.kind.rawValue, check.target]
+    argv += ["--timeout", Duration.text(attemptTimeout)]
+    argv += ["--liveness-of", main, "--failure-threshold", String(check.failureThreshold)]
+    if let bus = context.options.busAddress { argv += ["--bus", bus] }
+    var service: [UnitSetting] = [
+      UnitSetting("Type", .string("oneshot")),
+      UnitSetting("Slice", .string(names.slice)),
+      UnitSetting("WorkingDirectory", .string(context.workingDirectory)),
+    ]
+    for name in context.process.env.keys.sorted() {
+      service.append(UnitSetting("Environment", .environment(name: name, value: context.process.env[name]!)))
+    }
+    service.append(
+      UnitSetting("ExecStart", .exec(ExecCommand(path: context.options.probeExecutable, argv: argv))))
+    if let logDirectory = context.options.logDirectory {
+      service += ExecMapper.outputSettings(logDirectory: logDirectory, process: process)
+    }
+    let probe = UnitDefinition(
+      name: names.livenessService(process), kind: .service, process: process,
+      sections: [
+        UnitSection(
+          "Unit",
+          [
+            UnitSetting("Description", .string(description)),
+            UnitSetting("PartOf", .unitNames([main])),
+            UnitSetting("After", .unitNames([main])),
+          ]),
+        UnitSection("Service", service),
+      ])
+    return [timer, probe]
+  }
+}

@@ -1,0 +1,32 @@
+/// What the compiler needs to know about the machine it compiles for.
+public struct CompileOptions: Sendable {
+  /// The absolute path of the `cgipool` binary that runs health probes.
+  public var probeExecutable: String
+  /// The `PATH` used to resolve bare commands such as `python3`.
+  public var searchPath: String
+  /// Where each process's output is appended (`<dir>/<process>.log`); `nil` leaves output to the journal.
+  public var logDirectory: String?
+  /// The manager's version (`systemd --version`), enabling newer settings such as `RestartSteps=`.
+  public var managerVersion: Int?
+  /// The bus address liveness probes use to reach the manager; `nil` lets them find it themselves.
+  public var busAddress: String?
+  /// Answers questions about the file system; replaceable so compiles are reproducible in tests.
+  public var fileSystem: any FileSystemInspecting
+
+  /// Creates options; by default bare commands resolve against the real file system.
+  public init(
+    probeExecutable: String,
+    searchPath: String = "/usr/local/bin:/usr/bin:/bin",
+    logDirectory: String? = nil,
+    managerVersion: Int? = nil,
+    busAddress: String? = nil,
+    fileSystem: any FileSystemInspecting = LocalFileSystem()
+  ) {
+    self.probeExecutable = probeExecutable
+    self.searchPath = searchPath
+    self.logDirectory = logDirectory
+    self.managerVersion = managerVersion
+    self.busAddress = busAddress
+    self.fileSystem = fileSystem
+  }
+}

@@ -1,0 +1,40 @@
+/// The names of a pool's units, in one place so every back end agrees.
+///
+/// Process names cannot contain `.`, so the auxiliary liveness units
+/// (`<pool>-<process>.liveness.*`) can never collide with a process's service.
+public struct UnitNames: Sendable, Equatable {
+  /// The pool's name.
+  public var pool: String
+
+  /// Creates the naming scheme of `pool`.
+  public init(pool: String) {
+    self.pool = pool
+  }
+
+  /// The slice every process runs in: `<pool>.slice`.
+  public var slice: String { "\(pool).slice" }
+  /// The target that wants every process: `<pool>.target`.
+  public var target: String { "\(pool).target" }
+
+  /// The main service of `process`: `<pool>-<process>.service`.
+  public func service(_ process: String) -> String { "\(pool)-\(process).service" }
+  /// The oneshot liveness probe of `process`.
+  public func livenessService(_ process: String) -> String { "\(pool)-\(process).liveness.service" }
+  /// The timer that runs the liveness probe of `process`.
+  public func livenessTimer(_ process: String) -> String { "\(pool)-\(process).liveness.timer" }
+
+  /// The process a unit name belongs to (`cgipool-web.service` → `web`), if it is one of this pool's.
+  public func process(ofUnit unit: String) -> String? {
+    let prefix = "\(pool)-"
+    guard unit.hasPrefix(prefix) else { return nil }
+    var rest = unit.dropFirst(prefix.count)
+    for suffix in [".liveness.service", ".liveness.timer", ".service"] where rest.hasSuffix(suffix) {
+      rest = rest.dropLast(suffix.count)
+      return rest.isEmpty || rest.contains(".") ? nil : String(rest)
+    }
+    return nil
+  }
+
+  /// Glob patterns that match every unit of the pool (for `ListUnitsByPatterns`).
+  public var patterns: [String] { [slice, target, "\(pool)-*"] }
+}

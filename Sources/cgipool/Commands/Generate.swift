@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `cgipool generate`: writes artefacts compiled from the config.
+struct Generate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Generate files from the config.",
+    subcommands: [GenerateUnits.self]
+  )
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// Facts about the running `cgipool` binary.
+enum Executable {
+  /// The absolute path of this binary (`/proc/self/exe`), used in generated probe commands.
+  static var path: String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+      ?? CommandLine.arguments[0]
+  }
+
+  /// The default templates folder: `templates/` beside the checkout the binary was built in,
+  /// else `templates/` in the current directory.
+  static func defaultTemplatesDirectory() -> String? {
+    if let fromEnvironment = ProcessInfo.processInfo.environment["CGIPOOL_TEMPLATES"] { return fromEnvironment }
+    var folder = (path as NSString).deletingLastPathComponent
+    // The binary lives in <checkout>/.build/<config>/cgipool; walk up to the checkout.
+    while folder != "/" && !folder.isEmpty {
+      let candidate = folder + "/templates"
+      if FileManager.default.fileExists(atPath: candidate + "/unit.mustache") { return candidate }
+      folder = (folder as NSString).deletingLastPathComponent
+    }
+    let local = FileManager.default.currentDirectoryPath + "/templates"
+    return FileManager.default.fileExists(atPath: local + "/unit.mustache") ? local : nil
+  }
+}
