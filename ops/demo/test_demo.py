@@ -1,0 +1,309 @@
+"""End-to-end tests of the cgipool demo pool: real processes on free ports, stopped by PID.
+
+Run from the repository root: python3 -m unittest ops/demo/test_demo.py
+Standard library only.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "workers"))
+from cgi_host import CgiOutputError, parse_cgi_output  # noqa: E402
+
+#: Generous upper bound for a service to come up or go down; never a speed assertion.
+DEADLINE = 15.0
+
+
+def free_port():
+  with socket.socket() as probe:
+    probe.bind(("127.0.0.1", 0))
+    return probe.getsockname()[1]
+
+
+def fetch(url, method="GET", data=None, timeout=10):
+  """(status, headers, body) for url; HTTP errors are answers too."""
+  request = urllib.request.Request(url, method=method, data=data)
+  try:
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+      return response.status, response.headers, response.read().decode()
+  except urllib.error.HTTPError as error:
+    return error.code, error.headers, error.read().decode()
+
+
+class Services:
+  """Processes started by one test class, each logging to its own file."""
+
+  def __init__(self, test_name):
+    self.folder = tempfile.mkdtemp(prefix=f"cgipool-demo-{test_name}-")
+    self.processes = {}
+
+  def start(self, name, script, *args, env=None):
+    log = open(os.path.join(self.folder, f"{name}.log"), "w")
+    process = subprocess.Popen([sys.executable, os.path.join(HERE, script), *args], cwd=HERE,
+                               stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    log.close()
+    self.processes[name] = process
+    return process
+
+  def log(self, name):
+    with open(os.path.join(self.folder, f"{name}.log")) as file:
+      return file.read()
+
+  def wait_healthy(self, name, url):
+    end = time.monotonic() + DEADLINE
+    while time.monotonic() < end:
+      if self.processes[name].poll() is not None:
+        raise AssertionError(f"{name} exited with {self.processes[name].returncode}:\n{self.log(name)}")
+      try:
+        if fetch(url, timeout=1)[0] == 200:
+          return
+      except OSError:
+        pass
+      time.sleep(0.05)
+    raise AssertionError(f"{name} not healthy at {url} within {DEADLINE}s:\n{self.log(name)}")
+
+  def stop(self, name):
+    """SIGTERM to this one PID; returns the exit code (SIGKILL only if it ignores the TERM)."""
+    process = self.processes[name]
+    if process.poll() is None:
+      process.terminate()
+      try:
+        process.wait(DEADLINE)
+      except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    return process.returncode
+
+  def stop_all(self):
+    for name in reversed(list(self.processes)):
+      self.stop(name)
+    shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start_pool(services, interval="0.3"):
+  """Two workers, a manager and a proxy on free ports; returns their ports by name."""
+  ports = {name: free_port() for name in ("sample_hello", "sample_time", "manager", "proxy")}
+  services.start("sample_hello", "workers/sample_hello_cgi.py", "--port", str(ports["sample_hello"]))
+  services.start("sample_time", "workers/sample_time_cgi.py", "--port", str(ports["sample_time"]))
+  services.wait_healthy("sample_hello", f"http://127.0.0.1:{ports['sample_hello']}/health")
+  services.wait_healthy("sample_time", f"http://127.0.0.1:{ports['sample_time']}/health")
+  services.start("manager", "pool/manager.py", "--port", str(ports["manager"]), "--interval", interval,
+                 "--worker", f"sample_hello=http://127.0.0.1:{ports['sample_hello']}",
+                 "--worker", f"sample_time=http://127.0.0.1:{ports['sample_time']}", env={"POOL_SIZE": "2"})
+  services.wait_healthy("manager", f"http://127.0.0.1:{ports['manager']}/health")
+  services.start("proxy", "proxy/proxy.py", "--port", str(ports["proxy"]),
+                 "--manager", f"http://127.0.0.1:{ports['manager']}", "--refresh", "0.2")
+  services.wait_healthy("proxy", f"http://127.0.0.1:{ports['proxy']}/health")
+  return ports
+
+
+class PoolThroughProxyTests(unittest.TestCase):
+  """Requests through the proxy reach a worker, which runs the real CGI script."""
+
+  @classmethod
+  def setUpClass(cls):
+    cls.services = Services("pool")
+    try:
+      cls.ports = start_pool(cls.services)
+    except BaseException:
+      cls.services.stop_all()
+      raise
+    cls.proxy = f"http://127.0.0.1:{cls.ports['proxy']}"
+
+  @classmethod
+  def tearDownClass(cls):
+    cls.services.stop_all()
+
+  def test_get_runs_echo_cgi_on_a_worker(self):
+    status, headers, body = fetch(f"{self.proxy}/cgi-bin/echo.cgi?x=1")
+    self.assertEqual(status, 200)
+    self.assertEqual(headers["Content-Type"], "text/plain; charset=utf-8")
+    self.assertIn("GATEWAY_INTERFACE=CGI/1.1\n", body)
+    self.assertIn("REQUEST_METHOD=GET\n", body)
+    self.assertIn("QUERY_STRING=x=1\n", body)
+    self.assertIn("SCRIPT_NAME=/cgi-bin/echo.cgi\n", body)
+    worker = headers["X-CGI-Worker"]
+    self.assertIn(worker, ("sample_hello", "sample_time"))
+    # The worker named in the header is the one whose CGI environment the script printed.
+    self.assertIn(f"SERVER_SOFTWARE=cgipool-demo-worker/1.0 ({worker})\n", body)
+
+  def test_requests_alternate_between_workers(self):
+    seen = [fetch(f"{self.proxy}/cgi-bin/echo.cgi")[1]["X-CGI-Worker"] for _ in range(4)]
+    self.assertEqual(set(seen), {"sample_hello", "sample_time"})
+    self.assertTrue(all(a != b for a, b in zip(seen, seen[1:])), seen)
+
+  def test_post_forwards_body_path_info_and_query(self):
+    status, _, body = fetch(f"{self.proxy}/cgi-bin/echo.cgi/some/path?a=b&c=d", method="POST", data=b"payload=42")
+    self.assertEqual(status, 200)
+    self.assertIn("REQUEST_METHOD=POST\n", body)
+    self.assertIn("PATH_INFO=/some/path\n", body)
+    self.assertIn("QUERY_STRING=a=b&c=d\n", body)
+    self.assertIn("CONTENT_LENGTH=10\n", body)
+    self.assertIn("body=payload=42\n", body)
+
+  def test_python_cgi_script_and_its_status_header(self):
+    status, _, body = fetch(f"{self.proxy}/cgi-bin/hello.cgi?name=tests")
+    self.assertEqual((status, body), (200, "Hello, tests!\n"))
+    status, headers, body = fetch(f"{self.proxy}/cgi-bin/hello.cgi", method="POST", data=b"")
+    self.assertEqual(status, 405)
+    self.assertEqual(headers["Allow"], "GET, HEAD")
+    self.assertNotIn("Status", headers)
+
+  def test_time_cgi_answers_json(self):
+    status, headers, body = fetch(f"{self.proxy}/cgi-bin/time.cgi")
+    self.assertEqual(status, 200)
+    document = json.loads(body)
+    self.assertLess(abs(document["epoch"] - time.time()), 300)
+    self.assertIn(headers["X-CGI-Worker"], document["server"])
+
+  def test_index_route_runs_each_workers_own_script(self):
+    status, _, body = fetch(f"http://127.0.0.1:{self.ports['sample_hello']}/")
+    self.assertEqual((status, body), (200, "Hello, world!\n"))
+    status, _, body = fetch(f"http://127.0.0.1:{self.ports['sample_time']}/")
+    self.assertEqual(status, 200)
+    self.assertIn("(sample_time)", json.loads(body)["server"])
+
+  def test_unknown_or_escaping_scripts_are_404(self):
+    for path in ("/cgi-bin/missing.cgi", "/cgi-bin/..%2fpool%2fmanager.py", "/cgi-bin/.hidden", "/elsewhere"):
+      with self.subTest(path=path):
+        self.assertEqual(fetch(self.proxy + path)[0], 404)
+
+  def test_manager_lists_and_checks_workers(self):
+    status, _, body = fetch(f"http://127.0.0.1:{self.ports['manager']}/workers")
+    self.assertEqual(status, 200)
+    self.assertEqual(json.loads(body), [
+      {"name": "sample_hello", "url": f"http://127.0.0.1:{self.ports['sample_hello']}", "healthy": True},
+      {"name": "sample_time", "url": f"http://127.0.0.1:{self.ports['sample_time']}", "healthy": True},
+    ])
+    status, _, body = fetch(f"http://127.0.0.1:{self.ports['manager']}/health")
+    health = json.loads(body)
+    self.assertEqual((status, health["status"], health["pool_size"], health["healthy"]), (200, "ok", 2, 2))
+
+  def test_each_service_logs_one_line_per_request(self):
+    fetch(f"{self.proxy}/cgi-bin/echo.cgi?logged=yes")
+    line = '"GET /cgi-bin/echo.cgi?logged=yes HTTP/1.1" 200'
+    proxy_lines = [l for l in self.services.log("proxy").splitlines() if line in l]
+    self.assertEqual(len(proxy_lines), 1, self.services.log("proxy"))
+    worker = proxy_lines[0].rsplit("worker=", 1)[1]
+    self.assertEqual(sum(line in l for l in self.services.log(worker).splitlines()), 1)
+
+
+class FailoverTests(unittest.TestCase):
+  """When a worker stops, the proxy routes around it and the manager reports it."""
+
+  def setUp(self):
+    self.services = Services("failover")
+    self.addCleanup(self.services.stop_all)
+    self.ports = start_pool(self.services)
+
+  def test_stopped_worker_is_skipped_and_reported(self):
+    self.assertEqual(self.services.stop("sample_time"), 0)
+    proxy = f"http://127.0.0.1:{self.ports['proxy']}"
+    # Right away (before the manager notices) a refused connection falls through to the other worker.
+    for _ in range(3):
+      status, headers, _ = fetch(f"{proxy}/cgi-bin/echo.cgi")
+      self.assertEqual((status, headers["X-CGI-Worker"]), (200, "sample_hello"))
+    manager = f"http://127.0.0.1:{self.ports['manager']}/health"
+    end = time.monotonic() + DEADLINE
+    while json.loads(fetch(manager)[2])["status"] != "degraded":
+      self.assertLess(time.monotonic(), end, "manager never reported the stopped worker")
+      time.sleep(0.1)
+    health = json.loads(fetch(manager)[2])
+    self.assertEqual({w["name"]: w["healthy"] for w in health["workers"]}, {"sample_hello": True, "sample_time": False})
+    self.assertEqual(fetch(f"{proxy}/health")[0], 200)
+
+    self.assertEqual(self.services.stop("sample_hello"), 0)
+    end = time.monotonic() + DEADLINE
+    while fetch(f"{proxy}/cgi-bin/echo.cgi")[0] != 503:
+      self.assertLess(time.monotonic(), end, "proxy kept answering without workers")
+      time.sleep(0.1)
+
+
+class LifecycleTests(unittest.TestCase):
+  """SIGTERM, proxy health without a manager, and the warmup one-shot."""
+
+  def setUp(self):
+    self.services = Services("lifecycle")
+    self.addCleanup(self.services.stop_all)
+
+  def test_sigterm_exits_zero_for_every_service(self):
+    worker_port, manager_port, proxy_port = free_port(), free_port(), free_port()
+    self.services.start("worker", "workers/sample_hello_cgi.py", "--port", str(worker_port))
+    self.services.start("manager", "pool/manager.py", "--port", str(manager_port),
+                        "--worker", f"w=http://127.0.0.1:{worker_port}")
+    self.services.start("proxy", "proxy/proxy.py", "--port", str(proxy_port),
+                        "--manager", f"http://127.0.0.1:{manager_port}")
+    for name, port in (("worker", worker_port), ("manager", manager_port), ("proxy", proxy_port)):
+      self.services.wait_healthy(name, f"http://127.0.0.1:{port}/health")
+    for name in ("proxy", "manager", "worker"):
+      with self.subTest(service=name):
+        self.assertEqual(self.services.stop(name), 0, self.services.log(name))
+        self.assertIn("stopping", self.services.log(name))
+
+  def test_proxy_health_fails_without_manager(self):
+    proxy_port = free_port()
+    self.services.start("proxy", "proxy/proxy.py", "--port", str(proxy_port), "--manager", f"http://127.0.0.1:{free_port()}")
+    end = time.monotonic() + DEADLINE
+    while True:
+      try:
+        status, _, body = fetch(f"http://127.0.0.1:{proxy_port}/health")
+        break
+      except OSError:
+        self.assertLess(time.monotonic(), end)
+        time.sleep(0.05)
+    self.assertEqual(status, 503)
+    self.assertEqual(json.loads(body)["status"], "manager unreachable")
+    self.assertEqual(fetch(f"http://127.0.0.1:{proxy_port}/cgi-bin/echo.cgi")[0], 503)
+
+  def test_warmup_accepts_the_demo_scripts_and_rejects_a_broken_one(self):
+    good = subprocess.run([sys.executable, os.path.join(HERE, "warmup.py")], capture_output=True, text=True, timeout=60)
+    self.assertEqual(good.returncode, 0, good.stdout + good.stderr)
+    self.assertIn("echo.cgi: ok", good.stdout)
+    broken = os.path.join(self.services.folder, "cgi-bin")
+    os.mkdir(broken)
+    with open(os.path.join(broken, "bad.cgi"), "w") as file:
+      file.write("#!/bin/sh\necho no headers here\n")
+    os.chmod(os.path.join(broken, "bad.cgi"), 0o755)
+    bad = subprocess.run([sys.executable, os.path.join(HERE, "warmup.py"), "--cgi-dir", broken],
+                         capture_output=True, text=True, timeout=60)
+    self.assertEqual(bad.returncode, 1, bad.stdout)
+    self.assertIn("bad.cgi: dry run printed no valid CGI response", bad.stdout)
+
+
+class ParseCgiOutputTests(unittest.TestCase):
+  """The CGI response parser the workers use (RFC 3875 section 6)."""
+
+  def test_crlf_and_lf_headers(self):
+    for output in (b"Content-Type: text/plain\r\n\r\nhi", b"Content-Type: text/plain\n\nhi"):
+      with self.subTest(output=output):
+        self.assertEqual(parse_cgi_output(output), (200, "OK", [("Content-Type", "text/plain")], b"hi"))
+
+  def test_status_header_sets_status_and_is_dropped(self):
+    status, reason, headers, body = parse_cgi_output(b"Status: 404 Nope\nContent-Type: text/plain\n\nx")
+    self.assertEqual((status, reason, headers, body), (404, "Nope", [("Content-Type", "text/plain")], b"x"))
+
+  def test_location_without_status_redirects(self):
+    self.assertEqual(parse_cgi_output(b"Location: http://example.test/\n\n")[:2], (302, "Found"))
+
+  def test_header_only_output(self):
+    self.assertEqual(parse_cgi_output(b"Status: 204 No Content\n"), (204, "No Content", [], b""))
+
+  def test_invalid_outputs(self):
+    for output in (b"", b"just text\n\nbody", b"X-Thing: 1\n\nbody without type", b"Status: abc\n\n"):
+      with self.subTest(output=output):
+        with self.assertRaises(CgiOutputError):
+          parse_cgi_output(output)
+
+
+if __name__ == "__main__":
+  unittest.main()
