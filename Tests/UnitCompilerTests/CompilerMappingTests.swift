@@ -1,0 +1,105 @@
+import ProcessConfig
+import Testing
+import UnitCompiler
+
+@Suite struct CompilerMappingTests {
+  let compiled = try! UnitCompiler(options: TestPools.options).compile(TestPools.demo())
+
+  @Test func unitsComeInDependencyOrder() {
+    #expect(
+      compiled.units.map(\.name) == [
+        "demo.slice", "demo.target",
+        "demo-warmup.service", "demo-worker_a.service", "demo-worker_b.service",
+        "demo-pool_manager.service", "demo-pool_manager.liveness.timer", "demo-pool_manager.liveness.service",
+        "demo-proxy.service",
+      ])
+  }
+
+  @Test func dependenciesBecomeRequiresAndAfter() throws {
+    let manager = try #require(compiled.unit(named: "demo-pool_manager.service"))
+    #expect(manager.values(of: "Requires") == [.unitNames(["demo-worker_a.service", "demo-worker_b.service"])])
+    #expect(manager.values(of: "After") == [.unitNames(["demo-worker_a.service", "demo-worker_b.service"])])
+    #expect(manager.values(of: "PartOf") == [.unitNames(["demo.target"])])
+    let worker = try #require(compiled.unit(named: "demo-worker_a.service"))
+    #expect(worker.values(of: "Requires").isEmpty)
+  }
+
+  @Test func restartPoliciesMapExactly() throws {
+    #expect(compiled.unit(named: "demo-pool_manager.service")?.values(of: "Restart") == [.string("always")])
+    #expect(compiled.unit(named: "demo-proxy.service")?.values(of: "Restart") == [.string("on-failure")])
+    let warmup = try #require(compiled.unit(named: "demo-warmup.service"))
+    #expect(warmup.values(of: "Restart") == [.string("no")])
+    #expect(warmup.values(of: "CollectMode") == [.string("inactive-or-failed")])
+    #expect(warmup.values(of: "RestartSec").isEmpty)
+    #expect(compiled.unit(named: "demo-proxy.service")?.values(of: "StartLimitBurst") == [.count(5)])
+  }
+
+  @Test func backoffOnlyOnNewManagers() throws {
+    var options = TestPools.options
+    options.managerVersion = 252
+    let old = try UnitCompiler(options: options).compile(TestPools.demo())
+    #expect(old.unit(named: "demo-proxy.service")?.values(of: "RestartSteps").isEmpty == true)
+    options.managerVersion = 254
+    let new = try UnitCompiler(options: options).compile(TestPools.demo())
+    #expect(new.unit(named: "demo-proxy.service")?.values(of: "RestartSteps") == [.count(5)])
+  }
+
+  @Test func healthCheckBecomesProbeAndStartTimeout() throws {
+    let manager = try #require(compiled.unit(named: "demo-pool_manager.service"))
+    #expect(
+      manager.values(of: "ExecStartPost") == [
+        .exec(
+          ExecCommand(
+            path: "/opt/cgipool/bin/cgipool",
+            argv: ["/opt/cgipool/bin/cgipool", "probe", "http", "http://localhost:8001/health", "--timeout", "10", "--delay", "2"]))
+      ])
+    // delay 2 + timeout 10 + 5 s margin
+    #expect(manager.values(of: "TimeoutStartSec") == [.microseconds(17_000_000)])
+    let worker = try #require(compiled.unit(named: "demo-worker_b.service"))
+    #expect(worker.values(of: "TimeoutStartSec") == [.microseconds(6_500_000)])
+    #expect(compiled.unit(named: "demo-worker_a.service")?.values(of: "ExecStartPost").isEmpty == true)
+  }
+
+  @Test func livenessOnlyForAlwaysWithHealthCheck() {
+    let liveness = compiled.units.filter { $0.name.contains(".liveness.") }.map(\.name)
+    #expect(liveness == ["demo-pool_manager.liveness.timer", "demo-pool_manager.liveness.service"])
+    #expect(compiled.unit(named: "demo-pool_manager.service")?.values(of: "Wants") == [.unitNames(["demo-pool_manager.liveness.timer"])])
+  }
+
+  @Test func execKeepsArgv0AndResolvesPath() throws {
+    let manager = try #require(compiled.unit(named: "demo-pool_manager.service"))
+    #expect(
+      manager.values(of: "ExecStart") == [
+        .exec(ExecCommand(path: "/usr/bin/python3", argv: ["python3", "pool/manager.py", "--port", "8001"]))
+      ])
+    #expect(manager.values(of: "WorkingDirectory") == [.string("/srv/pool")])
+    #expect(compiled.unit(named: "demo-proxy.service")?.values(of: "WorkingDirectory") == [.string("/srv/pool/proxy")])
+    #expect(manager.values(of: "Environment") == [.environment(name: "POOL_SIZE", value: "4")])
+  }
+
+  @Test func stopIsTermThenKillAfterTimeout() throws {
+    let worker = try #require(compiled.unit(named: "demo-worker_a.service"))
+    #expect(worker.values(of: "KillMode") == [.string("control-group")])
+    #expect(worker.values(of: "KillSignal") == [.signal(15)])
+    #expect(worker.values(of: "TimeoutStopSec") == [.microseconds(2_500_000)])
+    #expect(worker.values(of: "SendSIGKILL") == [.bool(true)])
+  }
+
+  @Test func unresolvableCommandsAreReportedTogether() {
+    var pool = TestPools.demo()
+    pool.processes["proxy"]!.command[0] = "no-such-binary"
+    pool.processes["worker_b"]!.command[0] = "./missing.sh"
+    #expect {
+      try UnitCompiler(options: TestPools.options).compile(pool)
+    } throws: { error in
+      guard let error = error as? ConfigError else { return false }
+      return error.diagnostics.map { "\($0.path)" } == ["processes.worker_b.command[0]", "processes.proxy.command[0]"]
+        && error.diagnostics[0].message.contains("missing.sh")
+    }
+  }
+
+  @Test func compileIsDeterministic() throws {
+    let again = try UnitCompiler(options: TestPools.options).compile(TestPools.demo())
+    #expect(again == compiled)
+  }
+}
