@@ -1,0 +1,47 @@
+import ProcessConfig
+
+/// Words for why a unit did not start, from the job result and the unit's state.
+enum FailureExplanation {
+  /// systemd's own exit codes for failures before the program ran (see systemd.exec(5)).
+  static let setupFailures: [Int32: String] = [
+    200: "cannot change to its working directory",
+    203: "cannot execute the command",
+    205: "cannot set up its environment",
+    209: "cannot set up its output (log file)",
+    217: "cannot switch user",
+    218: "cannot set up its capabilities",
+  ]
+
+  static func describe(jobResult: String, state: UnitState?, spec: ProcessSpec) -> String {
+    guard let state else { return "start job \(jobResult); the unit is gone" }
+    var parts: [String] = []
+    switch state.result {
+    case "exit-code":
+      if state.execMainCode == 1, let setup = setupFailures[state.execMainStatus] {
+        parts.append("\(setup) (\(spec.command[0]), exit status \(state.execMainStatus))")
+      } else if state.execMainCode == 1 && state.execMainStatus != 0 {
+        parts.append("exited with status \(state.execMainStatus)")
+      } else if spec.healthCheck != nil {
+        parts.append("health probe failed")
+      } else {
+        parts.append("a start command failed")
+      }
+    case "signal", "core-dump":
+      parts.append("killed by signal \(state.execMainStatus)")
+    case "timeout":
+      if let check = spec.healthCheck {
+        parts.append("health probe did not pass within \(spec.startupDelay + check.timeout)s")
+      } else {
+        parts.append("start timed out")
+      }
+    case "start-limit-hit":
+      parts.append("crashed too often (start limit hit: 5 starts in 60s); reset with cgipool start")
+    case "success":
+      parts.append("start job \(jobResult)")
+    default:
+      parts.append("result \(state.result)")
+    }
+    if jobResult != "failed" && jobResult != "done" { parts.append("job \(jobResult)") }
+    return parts.joined(separator: ", ")
+  }
+}

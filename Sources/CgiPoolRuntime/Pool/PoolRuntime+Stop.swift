@@ -1,0 +1,76 @@
+import ProcessConfig
+import UnitCompiler
+
+extension PoolRuntime {
+  /// Stops `requested` processes (all when empty) and everything that depends on them.
+  ///
+  /// SIGTERM goes to each unit's whole cgroup, SIGKILL after its stop timeout
+  /// (at once with `force`; after `timeout` seconds when given). systemd orders
+  /// the stop jobs so dependents stop before their dependencies. Afterwards every
+  /// unit's cgroup is checked to be empty.
+  public func stop(_ requested: [String] = [], force: Bool = false, timeout: Double? = nil) throws(SystemdError) -> StopReport {
+    let order = withDependents(requested)
+    try manager.watchJobs()
+    var running: [String: UnitState] = [:]
+    for process in order {
+      if let state = try manager.unitState(names.service(process)), state.activeState != "inactive" {
+        running[process] = state
+      }
+    }
+    var units: [String] = []
+    for process in order.reversed() {
+      units += [names.livenessTimer(process), names.livenessService(process), names.service(process)]
+    }
+    if requested.isEmpty { units = [names.target] + units }
+    if force {
+      for process in order where running[process] != nil {
+        try? manager.killUnit(names.service(process), signal: 9)
+      }
+    }
+    var jobs = Set<String>()
+    for unit in units {
+      if let job = try manager.stopUnit(unit) { jobs.insert(job) }
+    }
+    let limit = timeout ?? stopTimeout(for: order)
+    let finished = try manager.waitForJobs(jobs, timeout: limit, progress: { _ in })
+    if finished.count < jobs.count {
+      // Past the caller's deadline: kill what is left rather than wait for systemd's own timeouts.
+      for process in order { try? manager.killUnit(names.service(process), signal: 9) }
+      _ = try manager.waitForJobs(jobs.subtracting(finished.map(\.job)), timeout: 5, progress: { _ in })
+    }
+    if requested.isEmpty {
+      // Stopping the slice last catches anything that escaped into it.
+      if let job = try manager.stopUnit(names.slice) {
+        _ = try manager.waitForJobs([job], timeout: 10, progress: { _ in })
+      }
+    }
+    var results: [ProcessStopResult] = []
+    for process in order.reversed() {
+      let unit = names.service(process)
+      let left = try manager.unitProcesses(unit)
+      let outcome: ProcessStopResult.Outcome
+      if !left.isEmpty {
+        outcome = .survivors(left)
+      } else if running[process] != nil {
+        let after = try manager.unitState(unit)
+        // systemd records a stop that needed SIGKILL as result "timeout" (or "signal" when forced).
+        let killed = force || after?.result == "timeout" || finished.count < jobs.count
+        outcome = killed ? .killed : .stopped
+      } else {
+        outcome = .notRunning
+      }
+      results.append(ProcessStopResult(process: process, unit: unit, outcome: outcome))
+    }
+    return StopReport(results: results)
+  }
+
+  /// How long a stop may take: dependents stop before dependencies, so the longest chain of stop timeouts, plus a margin.
+  func stopTimeout(for order: [String]) -> Double {
+    var finish: [String: Double] = [:]
+    for process in order.reversed() {
+      let spec = pool.processes[process]!
+      finish[process] = spec.stopTimeout + (pool.dependents(of: process).compactMap { finish[$0] }.max() ?? 0)
+    }
+    return (finish.values.max() ?? 0) + 10
+  }
+}

@@ -1,0 +1,63 @@
+import ProcessConfig
+import UnitCompiler
+
+/// Starts, stops and inspects one pool's units through a systemd manager.
+///
+/// Holds no state of its own beyond the compiled pool: every answer comes from
+/// the manager, so a second `cgipool` run sees exactly what the first one left.
+public final class PoolRuntime {
+  /// The validated config.
+  public let pool: PoolConfig
+  /// The units compiled from it.
+  public let compiled: CompiledPool
+  /// The manager the units live in.
+  public let manager: any SystemdManaging
+  /// Where each process's output is appended, if anywhere.
+  public let logDirectory: String?
+  /// The naming scheme of the pool's units.
+  public let names: UnitNames
+
+  /// Creates a runtime for `compiled` on `manager`.
+  public init(pool: PoolConfig, compiled: CompiledPool, manager: any SystemdManaging, logDirectory: String?) {
+    self.pool = pool
+    self.compiled = compiled
+    self.manager = manager
+    self.logDirectory = logDirectory
+    self.names = UnitNames(pool: pool.name)
+  }
+
+  /// `requested` plus everything they depend on, in start order; all processes when empty.
+  public func withDependencies(_ requested: [String]) -> [String] {
+    guard !requested.isEmpty else { return pool.topologicalOrder() }
+    var selected = Set<String>()
+    var pending = requested
+    while let name = pending.popLast() {
+      guard selected.insert(name).inserted, let process = pool.processes[name] else { continue }
+      pending += process.dependsOn
+    }
+    return pool.topologicalOrder().filter(selected.contains)
+  }
+
+  /// `requested` plus everything that depends on them, in start order; all processes when empty.
+  public func withDependents(_ requested: [String]) -> [String] {
+    guard !requested.isEmpty else { return pool.topologicalOrder() }
+    var selected = Set<String>()
+    var pending = requested
+    while let name = pending.popLast() {
+      guard selected.insert(name).inserted else { continue }
+      pending += pool.dependents(of: name)
+    }
+    return pool.topologicalOrder().filter(selected.contains)
+  }
+
+  /// Names in `requested` that are not processes of the pool.
+  public func unknownProcesses(_ requested: [String]) -> [String] {
+    requested.filter { pool.processes[$0] == nil }
+  }
+
+  /// The last line the health probe wrote to the process's log, if logs are kept.
+  func lastProbeLine(_ process: String) -> String? {
+    guard let logDirectory else { return nil }
+    return LogFile(path: logDirectory + "/" + process + ".log").lastLine { $0.hasPrefix("unhealthy: ") || $0.hasPrefix("healthy: ") }
+  }
+}

@@ -1,0 +1,49 @@
+/// The state of one process as `cgipool status` shows it.
+public struct ProcessStatus: Sendable, Equatable, Codable {
+  /// The process name.
+  public var process: String
+  /// The unit name.
+  public var unit: String
+  /// `active`, `inactive`, `failed`, `activating`, ... (`inactive` when not loaded).
+  public var state: String
+  /// The sub-state, e.g. `running`, `auto-restart`, `dead`.
+  public var subState: String
+  /// The main PID, `nil` when none.
+  public var mainPID: Int32?
+  /// Seconds since the unit became active, `nil` when not active.
+  public var uptimeSeconds: Double?
+  /// Automatic restarts so far.
+  public var restarts: UInt32
+  /// Memory used by the unit's cgroup in bytes, when the manager accounts it.
+  public var memoryBytes: UInt64?
+  /// The last result (`success`, `exit-code`, `start-limit-hit`, ...).
+  public var lastResult: String
+  /// The last liveness check: `healthy`, `unhealthy`, or `nil` when none ran.
+  public var health: String?
+  /// Seconds since the last liveness check ended.
+  public var healthAgeSeconds: Double?
+  /// The process's log file, when logs are kept in files.
+  public var logFile: String?
+  /// A hint when the state needs the operator (start limit hit, restarting).
+  public var note: String?
+
+  /// Whether the process is up.
+  public var isActive: Bool { state == "active" }
+}
+
+/// The state of the whole pool.
+public struct PoolStatus: Sendable, Equatable, Codable {
+  /// The pool's name.
+  public var pool: String
+  /// Which manager was asked.
+  public var manager: String
+  /// One entry per process, in start order.
+  public var processes: [ProcessStatus]
+
+  /// Whether every process is active.
+  public var allActive: Bool { processes.allSatisfy(\.isActive) }
+  /// `N/M active`.
+  public var summary: String {
+    "\(processes.filter(\.isActive).count)/\(processes.count) active"
+  }
+}

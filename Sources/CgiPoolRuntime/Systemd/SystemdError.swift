@@ -1,0 +1,26 @@
+/// A failed manager call: the D-Bus error name and message, or a local failure.
+public struct SystemdError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The D-Bus error name, e.g. `org.freedesktop.systemd1.NoSuchUnit`, when the manager answered with one.
+  public var name: String?
+  /// What went wrong.
+  public var message: String
+  /// The errno behind a local failure (connecting, marshalling), 0 otherwise.
+  public var errno: Int32
+
+  /// Creates an error.
+  public init(name: String? = nil, message: String, errno: Int32 = 0) {
+    self.name = name
+    self.message = message
+    self.errno = errno
+  }
+
+  /// The unit is not loaded.
+  public var isNoSuchUnit: Bool { name == "org.freedesktop.systemd1.NoSuchUnit" }
+  /// A unit of that name exists already.
+  public var isUnitExists: Bool { name == "org.freedesktop.systemd1.UnitExists" }
+
+  /// `message (name)`.
+  public var description: String {
+    name.map { "\(message) (\($0))" } ?? message
+  }
+}

@@ -1,0 +1,56 @@
+import UnitCompiler
+
+/// The operations cgipool needs from a systemd manager.
+///
+/// `BusSystemdManager` implements it over sd-bus against a real manager; tests of
+/// the runtime's own decisions may use a fake, but every behaviour is also tested
+/// against a real (private) manager.
+public protocol SystemdManaging: AnyObject {
+  /// A human description of the manager, e.g. `private manager at /run/cgipool/cgipool (systemd 252)`.
+  var managerDescription: String { get }
+  /// The manager's major version (`Version` property), e.g. 252.
+  func version() throws(SystemdError) -> Int
+  /// Starts watching job completions; must be called before any job is enqueued.
+  func watchJobs() throws(SystemdError)
+  /// Creates and starts a transient unit (`StartTransientUnit`); returns the job path.
+  func startTransientUnit(_ unit: TransientUnit) throws(SystemdError) -> String
+  /// Starts a loaded unit (`StartUnit`, mode `replace`); returns the job path.
+  func startUnit(_ name: String) throws(SystemdError) -> String
+  /// Stops a unit (`StopUnit`, mode `replace`); returns the job path, `nil` when the unit is not loaded.
+  func stopUnit(_ name: String) throws(SystemdError) -> String?
+  /// Sends `signal` to the unit's processes (`KillUnit`, whom `all`).
+  func killUnit(_ name: String, signal: Int32) throws(SystemdError)
+  /// Clears a unit's failed state (`ResetFailedUnit`); a unit that is not loaded is not an error.
+  func resetFailedUnit(_ name: String) throws(SystemdError)
+  /// Waits until every job in `jobs` has finished or `timeout` seconds passed; calls `progress` per finished job.
+  func waitForJobs(
+    _ jobs: Set<String>, timeout: Double, progress: (JobCompletion) -> Void
+  ) throws(SystemdError) -> [JobCompletion]
+  /// The units whose names match `patterns` (`ListUnitsByPatterns`), loaded ones only.
+  func listUnits(patterns: [String]) throws(SystemdError) -> [String]
+  /// A snapshot of one unit's state; `nil` when the unit is not loaded.
+  func unitState(_ name: String) throws(SystemdError) -> UnitState?
+  /// The PIDs in the unit's cgroup (`GetUnitProcesses`); empty when not loaded.
+  func unitProcesses(_ name: String) throws(SystemdError) -> [Int32]
+  /// Makes the manager re-read unit files (`Reload`).
+  func reload() throws(SystemdError)
+  /// Links the unit files in `paths` into the manager's search path (`LinkUnitFiles`, runtime).
+  func linkUnitFiles(_ paths: [String]) throws(SystemdError)
+}
+
+/// One finished job (`JobRemoved`): which unit and how it ended.
+public struct JobCompletion: Sendable, Equatable {
+  /// The job's object path.
+  public var job: String
+  /// The unit the job was for.
+  public var unit: String
+  /// `done`, `failed`, `timeout`, `dependency`, `canceled`, `skipped`, `invalid` or `assert`.
+  public var result: String
+
+  /// Creates a completion.
+  public init(job: String, unit: String, result: String) {
+    self.job = job
+    self.unit = unit
+    self.result = result
+  }
+}

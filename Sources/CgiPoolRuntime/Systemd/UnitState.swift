@@ -1,0 +1,81 @@
+/// What the manager reports about one unit, in the terms `status` and `start` need.
+public struct UnitState: Sendable, Equatable {
+  /// The unit name.
+  public var name: String
+  /// `loaded`, `not-found`, ...
+  public var loadState: String
+  /// `active`, `activating`, `deactivating`, `inactive`, `failed`.
+  public var activeState: String
+  /// The type-specific state, e.g. `running`, `auto-restart`, `start-post`.
+  public var subState: String
+  /// The main process, 0 when none.
+  public var mainPID: Int32
+  /// Automatic restarts so far (`NRestarts`).
+  public var restarts: UInt32
+  /// The last result (`Result`): `success`, `exit-code`, `signal`, `timeout`, `start-limit-hit`, ...
+  public var result: String
+  /// How the main process last ended (`ExecMainCode`: 1 exited, 2 killed, 3 dumped).
+  public var execMainCode: Int32
+  /// The main process's last exit status or signal (`ExecMainStatus`).
+  public var execMainStatus: Int32
+  /// Monotonic µs when the unit last became active, 0 if never.
+  public var activeEnterMonotonic: UInt64
+  /// Monotonic µs when the current main process started, 0 if never.
+  public var mainStartMonotonic: UInt64
+  /// Monotonic µs when the main process last ended, 0 if never.
+  public var mainExitMonotonic: UInt64
+  /// Bytes of memory the unit's cgroup uses, `nil` when not accounted.
+  public var memoryBytes: UInt64?
+  /// The executable and argv of `ExecStart=`, as the manager holds them.
+  public var execStart: [ExecCommandState]
+  /// `Environment=` entries as the manager holds them.
+  public var environment: [String]
+  /// `WorkingDirectory=`.
+  public var workingDirectory: String
+  /// The unit's Description.
+  public var description: String
+
+  /// Creates a state snapshot.
+  public init(
+    name: String, loadState: String = "loaded", activeState: String = "inactive", subState: String = "dead",
+    mainPID: Int32 = 0, restarts: UInt32 = 0, result: String = "success", execMainCode: Int32 = 0,
+    execMainStatus: Int32 = 0, activeEnterMonotonic: UInt64 = 0, mainStartMonotonic: UInt64 = 0, mainExitMonotonic: UInt64 = 0,
+    memoryBytes: UInt64? = nil, execStart: [ExecCommandState] = [], environment: [String] = [],
+    workingDirectory: String = "", description: String = ""
+  ) {
+    self.name = name
+    self.loadState = loadState
+    self.activeState = activeState
+    self.subState = subState
+    self.mainPID = mainPID
+    self.restarts = restarts
+    self.result = result
+    self.execMainCode = execMainCode
+    self.execMainStatus = execMainStatus
+    self.activeEnterMonotonic = activeEnterMonotonic
+    self.mainStartMonotonic = mainStartMonotonic
+    self.mainExitMonotonic = mainExitMonotonic
+    self.memoryBytes = memoryBytes
+    self.execStart = execStart
+    self.environment = environment
+    self.workingDirectory = workingDirectory
+    self.description = description
+  }
+
+  /// Whether the unit is up (`active`), or on its way there.
+  public var isActive: Bool { activeState == "active" }
+}
+
+/// One `ExecStart=` command as the manager reports it.
+public struct ExecCommandState: Sendable, Equatable {
+  /// The executed path.
+  public var path: String
+  /// The argv.
+  public var argv: [String]
+
+  /// Creates a command state.
+  public init(path: String, argv: [String]) {
+    self.path = path
+    self.argv = argv
+  }
+}
