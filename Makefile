@@ -1,0 +1,44 @@
+# Operator and developer commands. `make help` lists them.
+SWIFT ?= swift
+CGIPOOL := .build/debug/cgipool
+CONFIG ?= $(if $(CGI_POOL_CONFIG),$(CGI_POOL_CONFIG),ops/process_config.json)
+
+.PHONY: help build test start start-bg stop stop-force restart status cleanup units bench logs
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+build: ## Build cgipool (debug).
+	$(SWIFT) build
+
+test: build ## Build, then run every test (unit, end-to-end, real systemd manager, demo pool).
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	python3 -m unittest discover -s ops/demo -p 'test_*.py'
+
+start: build ## Start the pool and stay in the foreground, showing it live (Ctrl+C stops it).
+	ops/startup.sh --no-build --monitor
+
+start-bg: build ## Start the pool in the background (systemd supervises; nothing of cgipool stays running).
+	ops/startup.sh --no-build --no-monitor
+
+stop: ## Stop the pool gracefully.
+	ops/shutdown.sh
+
+stop-force: ## Stop the pool, killing stubborn processes at once, and reap orphans.
+	ops/shutdown.sh --force --cleanup
+
+restart: build ## Restart every process of the pool.
+	$(CGIPOOL) restart --config $(CONFIG)
+
+status: ## Show the pool's state.
+	@$(CGIPOOL) status --config $(CONFIG)
+
+cleanup: ## Terminate orphaned pool processes that run outside the pool's units.
+	$(CGIPOOL) cleanup --config $(CONFIG)
+
+units: build ## Write the pool's unit files into build/units/.
+	$(CGIPOOL) generate units --config $(CONFIG) --output build/units
+
+bench: ## Run the benchmarks and write BENCHMARKS.md.
+	bench/run.sh
