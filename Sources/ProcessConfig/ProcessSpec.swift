@@ -2,6 +2,8 @@
 public struct ProcessSpec: Sendable, Equatable {
   /// Default seconds systemd waits after SIGTERM before SIGKILL.
   public static let defaultStopTimeout: Double = 10
+  /// Default seconds systemd waits before restarting the process.
+  public static let defaultRestartDelay: Double = 1
 
   /// The process name (the key under `processes`).
   public var name: String
@@ -21,6 +23,8 @@ public struct ProcessSpec: Sendable, Equatable {
   public var healthCheck: HealthCheck?
   /// Seconds between SIGTERM and SIGKILL on stop.
   public var stopTimeout: Double
+  /// Seconds between the process ending and its restart (`restart_delay`).
+  public var restartDelay: Double
 
   /// Creates a process description; defaults match the documented config defaults.
   public init(
@@ -32,7 +36,8 @@ public struct ProcessSpec: Sendable, Equatable {
     startupDelay: Double = 0,
     dependsOn: [String] = [],
     healthCheck: HealthCheck? = nil,
-    stopTimeout: Double = ProcessSpec.defaultStopTimeout
+    stopTimeout: Double = ProcessSpec.defaultStopTimeout,
+    restartDelay: Double = ProcessSpec.defaultRestartDelay
   ) {
     self.name = name
     self.command = command
@@ -43,5 +48,6 @@ public struct ProcessSpec: Sendable, Equatable {
     self.dependsOn = dependsOn
     self.healthCheck = healthCheck
     self.stopTimeout = stopTimeout
+    self.restartDelay = restartDelay
   }
 }
