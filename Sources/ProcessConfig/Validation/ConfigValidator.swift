@@ -527,7 +527,7 @@ struct ConfigValidator {
 /// A value quoted for a message: escapes control characters so a diagnostic stays on one line,
 /// and shortens very long values.
 func quote(_ text: String) -> String {
-  let limit = 60
+  let limit = 100
   let scalars = text.unicodeScalars
   guard scalars.count > limit else { return text.debugDescription }
   var short = String.UnicodeScalarView()
