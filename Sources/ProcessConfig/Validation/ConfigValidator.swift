@@ -367,54 +367,58 @@ struct ConfigValidator {
 
   /// Reports each elementary dependency cycle once; returns whether any was found.
   ///
-  /// Each cycle is found from its alphabetically smallest member, searching only through
-  /// larger names, so it is reported exactly once, at
-  /// `processes.<smallest>.depends_on[<index of the next member>]`.
+  /// As in Johnson's algorithm: find the strongly connected components (linear time), take
+  /// the smallest name in any cyclic one, report every cycle through it inside its component,
+  /// remove it, and repeat. Each cycle is so reported exactly once, from its alphabetically
+  /// smallest member, at `processes.<smallest>.depends_on[<index of the next member>]`. A
+  /// dense graph can hold exponentially many cycles: the search stops after a limit, still
+  /// reporting at least one cycle per component, and says that it stopped.
   private mutating func reportCycles(
     in graph: [String: [(dependency: String, index: Int)]], names: [String], at path: ConfigPath
   ) -> Bool {
-    var found = 0
-    var budget = Self.cycleSearchBudget
-    var truncated = false
-    for start in names {
-      var stack: [String] = [start]
-      var onStack: Set<String> = [start]
-      var firstEdgeIndex = 0
-      var cycles: [(members: [String], index: Int)] = []
-
-      // Depth-first search over elementary paths; recursion depth is bounded by the number of
-      // processes, and the budget bounds the total work on a pathological graph.
-      func search(_ node: String) {
-        for edge in graph[node] ?? [] {
-          guard budget > 0, cycles.count + found < Self.maximumReportedCycles else {
-            truncated = true
-            return
-          }
-          budget -= 1
-          if node == start { firstEdgeIndex = edge.index }
-          if edge.dependency == start {
-            cycles.append((stack + [start], firstEdgeIndex))
-          } else if edge.dependency > start, !onStack.contains(edge.dependency) {
-            stack.append(edge.dependency)
-            onStack.insert(edge.dependency)
-            search(edge.dependency)
-            onStack.remove(edge.dependency)
-            stack.removeLast()
-          }
+    let ids = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+    let dependencyGraph = DependencyGraph(
+      edges: names.map { name in
+        (graph[name] ?? []).compactMap { edge in
+          ids[edge.dependency].map { DependencyGraph.Edge(target: $0, index: edge.index) }
         }
+      })
+    let originalComponents = dependencyGraph.cyclicComponents()
+    guard !originalComponents.isEmpty else { return false }
+
+    var found: [DependencyGraph.Cycle] = []
+    var budget = Self.cycleSearchBudget
+    var complete = true
+    var alive = [Bool](repeating: true, count: names.count)
+    while let component = dependencyGraph.cyclicComponents(alive: alive).first {
+      let start = component[0]
+      let result = dependencyGraph.cycles(
+        from: start, in: Set(component), limit: Self.maximumReportedCycles - found.count, budget: &budget)
+      found += result.cycles
+      if !result.complete {
+        complete = false
+        break
       }
-      search(start)
-      for cycle in cycles {
-        report(
-          path.appending(start).appending("depends_on").appending(cycle.index),
-          "dependency cycle: \(cycle.members.joined(separator: " -> "))")
+      alive[start] = false
+    }
+    // A stopped search may have skipped whole components: give each at least one cycle.
+    for component in originalComponents {
+      let members = Set(component)
+      if !found.contains(where: { members.contains($0.members[0]) }),
+        let shortest = dependencyGraph.shortestCycle(in: component)
+      {
+        found.append(shortest)
       }
-      found += cycles.count
     }
-    if truncated {
-      report(path, "the dependency graph has more cycles than listed; break the ones above and check again")
+    for cycle in found {
+      report(
+        path.appending(names[cycle.members[0]]).appending("depends_on").appending(cycle.firstEdgeIndex),
+        "dependency cycle: \(cycle.members.map { names[$0] }.joined(separator: " -> "))")
     }
-    return found > 0 || truncated
+    if !complete {
+      report(path, "the search for dependency cycles stopped after \(found.count) cycles; more may exist")
+    }
+    return true
   }
 
   // MARK: - Shared checks
