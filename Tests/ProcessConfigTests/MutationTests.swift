@@ -44,6 +44,27 @@ import Testing
     #expect(outcomes.invalid > Self.mutantsPerFixture / 2)
   }
 
+  @Test func randomBytesAreRejectedWithOneSyntaxDiagnostic() {
+    var random = SeededRandom(seed: 0xC61_9001)
+    let alphabet = Array(#"{}[]:,"\ 0123456789-.eEtruefalsn"#.utf8) + [0x00, 0x0A, 0x80, 0xC3, 0xA9, 0xED, 0xF4, 0xFF]
+    for index in 0..<2_000 {
+      let length = Int.random(in: 0...120, using: &random)
+      // Start with '{' half the time, so the parser gets past the first byte more often.
+      var bytes: [UInt8] = index.isMultiple(of: 2) ? [UInt8(ascii: "{")] : []
+      for _ in 0..<length { bytes.append(alphabet.randomElement(using: &random)!) }
+      switch load(bytes) {
+      case .success(let config):
+        checkInvariants(of: config, "random bytes \(bytes)")
+      case .failure(let error):
+        #expect(!error.diagnostics.isEmpty)
+        if error.diagnostics.contains(where: { $0.message.hasPrefix("invalid JSON at line ") }) {
+          // Malformed JSON is exactly one diagnostic: nothing after it can be trusted.
+          #expect(error.diagnostics.count == 1, "random bytes \(bytes)")
+        }
+      }
+    }
+  }
+
   private func load(_ bytes: [UInt8]) -> Result<PoolConfig, ConfigError> {
     Result { () throws(ConfigError) in try ConfigLoader.parse(bytes, file: "mutant.json", baseDirectory: "/base") }
   }
