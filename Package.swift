@@ -42,14 +42,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "ProcessConfigTests", dependencies: ["ProcessConfig"]),
+    .testTarget(name: "ProcessConfigTests", dependencies: ["ProcessConfig"], exclude: ["Fixtures"]),
     .testTarget(name: "UnitCompilerTests", dependencies: ["UnitCompiler", "ProcessConfig"]),
     .testTarget(name: "SystemdBusTests", dependencies: ["SystemdBus", "CgiPoolRuntime"]),
     .testTarget(
       name: "CgiPoolRuntimeTests",
       dependencies: ["CgiPoolRuntime", "UnitCompiler", "ProcessConfig", "SystemdBus"]
     ),
-    .testTarget(name: "cgipoolTests", dependencies: ["ProcessConfig"]),
+    .testTarget(name: "cgipoolTests", dependencies: ["ProcessConfig"], exclude: ["Fixtures", "Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -30,14 +30,20 @@ public struct ConfigPath: Sendable, Hashable, Comparable, CustomStringConvertibl
   }
 
   /// The dotted form: `processes.proxy.depends_on[0]`; the root prints as `(root)`.
+  ///
+  /// A key that would make the dotted form ambiguous or span lines (empty, or holding
+  /// `.`, `[`, `]`, `"`, `\\`, spaces or control characters) prints quoted in brackets:
+  /// `processes["a.b"]`.
   public var description: String {
     if components.isEmpty { return "(root)" }
     var text = ""
     for component in components {
       switch component {
-      case .key(let key):
+      case .key(let key) where Self.isPlainKey(key):
         if !text.isEmpty { text += "." }
         text += key
+      case .key(let key):
+        text += "[\(key.debugDescription)]"
       case .index(let index):
         text += "[\(index)]"
       }
@@ -45,8 +51,26 @@ public struct ConfigPath: Sendable, Hashable, Comparable, CustomStringConvertibl
     return text
   }
 
-  /// Orders paths by their printed form, so diagnostics sort stably.
+  /// Orders paths step by step: keys by their text, indexes by number (so `[2]` precedes
+  /// `[10]`), an index before a key, and a path before its extensions.
   public static func < (lhs: ConfigPath, rhs: ConfigPath) -> Bool {
-    lhs.description < rhs.description
+    for (left, right) in zip(lhs.components, rhs.components) where left != right {
+      switch (left, right) {
+      case (.key(let a), .key(let b)): return a < b
+      case (.index(let a), .index(let b)): return a < b
+      case (.index, .key): return true
+      case (.key, .index): return false
+      }
+    }
+    return lhs.components.count < rhs.components.count
+  }
+
+  /// Whether a key can print bare in the dotted form.
+  private static func isPlainKey(_ key: String) -> Bool {
+    !key.isEmpty
+      && key.unicodeScalars.allSatisfy { scalar in
+        scalar.properties.generalCategory != .control && !scalar.properties.isWhitespace
+          && !".[]\"\\".unicodeScalars.contains(scalar)
+      }
   }
 }

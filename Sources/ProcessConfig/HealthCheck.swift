@@ -4,6 +4,8 @@ public struct HealthCheck: Sendable, Equatable {
   public static let defaultTimeout: Double = 30
   /// Default seconds between liveness checks while the process runs.
   public static let defaultInterval: Double = 10
+  /// Default number of consecutive failed liveness checks that trigger a restart.
+  public static let defaultFailureThreshold = 3
 
   /// The kind of check.
   public enum Kind: String, Sendable, Equatable, CaseIterable {
@@ -23,7 +25,7 @@ public struct HealthCheck: Sendable, Equatable {
   public var timeout: Double
   /// Seconds between liveness checks while running.
   public var interval: Double
-  /// Consecutive failed liveness checks that make systemd restart the process.
+  /// Consecutive failed liveness checks before the process is restarted (`failure_threshold`).
   public var failureThreshold: Int
 
   /// Creates a health check.
@@ -32,7 +34,7 @@ public struct HealthCheck: Sendable, Equatable {
     target: String,
     timeout: Double = HealthCheck.defaultTimeout,
     interval: Double = HealthCheck.defaultInterval,
-    failureThreshold: Int = 3
+    failureThreshold: Int = HealthCheck.defaultFailureThreshold
   ) {
     self.kind = kind
     self.target = target

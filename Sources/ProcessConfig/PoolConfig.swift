@@ -22,6 +22,8 @@ public struct PoolConfig: Sendable, Equatable {
   public var processes: [String: ProcessSpec]
   /// Patterns that identify the pool's processes when they run outside its units.
   public var orphanPatterns: [String]
+  /// The top-level `build`: an argv the operator scripts run before starting with `--build`; `nil` if none.
+  public var buildCommand: [String]?
   /// The config file as the user named it (used in diagnostics and headers).
   public var file: String
   /// The absolute folder of the config file; relative `cwd`s resolve against it.
@@ -33,11 +35,13 @@ public struct PoolConfig: Sendable, Equatable {
     processes: [String: ProcessSpec],
     orphanPatterns: [String] = PoolConfig.defaultOrphanPatterns,
     file: String,
-    baseDirectory: String
+    baseDirectory: String,
+    buildCommand: [String]? = nil
   ) {
     self.name = name
     self.processes = processes
     self.orphanPatterns = orphanPatterns
+    self.buildCommand = buildCommand
     self.file = file
     self.baseDirectory = baseDirectory
   }

@@ -2,6 +2,8 @@
 public struct ProcessSpec: Sendable, Equatable {
   /// Default seconds systemd waits after SIGTERM before SIGKILL.
   public static let defaultStopTimeout: Double = 10
+  /// Default seconds systemd waits before restarting the process.
+  public static let defaultRestartDelay: Double = 1
 
   /// The process name (the key under `processes`).
   public var name: String
@@ -21,7 +23,7 @@ public struct ProcessSpec: Sendable, Equatable {
   public var healthCheck: HealthCheck?
   /// Seconds between SIGTERM and SIGKILL on stop.
   public var stopTimeout: Double
-  /// Seconds systemd waits before restarting the process.
+  /// Seconds between the process ending and its restart (`restart_delay`).
   public var restartDelay: Double
 
   /// Creates a process description; defaults match the documented config defaults.
@@ -35,7 +37,7 @@ public struct ProcessSpec: Sendable, Equatable {
     dependsOn: [String] = [],
     healthCheck: HealthCheck? = nil,
     stopTimeout: Double = ProcessSpec.defaultStopTimeout,
-    restartDelay: Double = 1
+    restartDelay: Double = ProcessSpec.defaultRestartDelay
   ) {
     self.name = name
     self.command = command

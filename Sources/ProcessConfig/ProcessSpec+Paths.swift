@@ -1,0 +1,9 @@
+extension ProcessSpec {
+  /// The absolute working directory: `cwd` resolved against `base` (the config's folder) and standardized.
+  ///
+  /// Purely lexical (`.` and `..` removed, symlinks kept), so the result does not depend on
+  /// what exists on disk when the config is read.
+  public func resolvedWorkingDirectory(base: String) -> String {
+    FilePath.normalize(cwd, relativeTo: base)
+  }
+}

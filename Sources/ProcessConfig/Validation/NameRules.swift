@@ -1,0 +1,81 @@
+import Foundation
+
+/// The syntax rules for names and probe targets, shared by the validator and its tests.
+enum NameRules {
+  /// The longest process or pool name accepted.
+  static let maximumNameLength = 64
+
+  /// Whether `name` can be a process name: `^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$`.
+  ///
+  /// No dots, because the unit compiler uses `.` to name a process's auxiliary units.
+  static func isValidProcessName(_ name: String) -> Bool {
+    let scalars = Array(name.unicodeScalars)
+    guard let first = scalars.first, scalars.count <= maximumNameLength, isWordScalar(first) else { return false }
+    return scalars.dropFirst().allSatisfy { isWordScalar($0) || $0 == "-" }
+  }
+
+  /// Whether `name` can be a pool name: `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$`, without `--`, not ending in `-`.
+  ///
+  /// The name becomes `<name>.slice` and prefixes `<name>-<process>.service`; systemd reads `-` in a
+  /// slice name as nesting, so a doubled or trailing `-` would name a different slice.
+  static func isValidPoolName(_ name: String) -> Bool {
+    let scalars = Array(name.unicodeScalars)
+    guard let first = scalars.first, scalars.count <= maximumNameLength, isWordScalar(first) else { return false }
+    guard scalars.dropFirst().allSatisfy({ isWordScalar($0) || $0 == "-" || $0 == "." }) else { return false }
+    return !name.contains("--") && !name.hasSuffix("-")
+  }
+
+  /// Whether `name` can be an environment variable name: `^[A-Za-z_][A-Za-z0-9_]*$`.
+  static func isValidEnvironmentName(_ name: String) -> Bool {
+    let scalars = Array(name.unicodeScalars)
+    guard let first = scalars.first, isWordScalar(first), !isDigit(first) else { return false }
+    return scalars.allSatisfy(isWordScalar)
+  }
+
+  /// Whether `target` names a TCP port: `8080`, `host:port` or `[v6]:port`, the port in 1...65535.
+  static func isValidPortTarget(_ target: String) -> Bool {
+    if isValidPort(target) { return true }
+    if target.hasPrefix("[") {
+      // A bracketed IPv6 address: `[::1]:8080`, optionally with a zone (`[fe80::1%eth0]:80`).
+      guard let close = target.firstIndex(of: "]") else { return false }
+      let address = target[target.index(after: target.startIndex)..<close]
+      let rest = target[target.index(after: close)...]
+      guard rest.hasPrefix(":"), isValidPort(rest.dropFirst()) else { return false }
+      guard !address.isEmpty, address.contains(":") else { return false }
+      return address.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit || ":.%".unicodeScalars.contains($0) || isWordScalar($0) }
+    }
+    guard let colon = target.lastIndex(of: ":") else { return false }
+    let host = target[..<colon]
+    // An unbracketed host with a colon would be an IPv6 address whose port cannot be told apart.
+    guard !host.isEmpty, !host.contains(":") else { return false }
+    guard host.unicodeScalars.allSatisfy({ isWordScalar($0) || $0 == "-" || $0 == "." }) else { return false }
+    return isValidPort(target[target.index(after: colon)...])
+  }
+
+  /// Whether `target` is an `http://` or `https://` URL with a host.
+  static func isValidHTTPTarget(_ target: String) -> Bool {
+    guard let components = URLComponents(string: target),
+      let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+      let host = components.host, !host.isEmpty
+    else { return false }
+    if let port = components.port, !(1...65535).contains(port) { return false }
+    return true
+  }
+
+  private static func isValidPort(_ text: Substring) -> Bool {
+    guard (1...5).contains(text.count), text.unicodeScalars.allSatisfy(isDigit), let port = Int(text) else { return false }
+    return (1...65535).contains(port)
+  }
+
+  private static func isValidPort(_ text: String) -> Bool {
+    isValidPort(text[...])
+  }
+
+  private static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
+    ("0"..."9").contains(scalar)
+  }
+
+  private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+    ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || isDigit(scalar) || scalar == "_"
+  }
+}

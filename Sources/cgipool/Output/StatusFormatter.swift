@@ -1,0 +1,75 @@
+import CgiPoolRuntime
+import Foundation
+
+/// Renders `cgipool status` as a table or as JSON.
+enum StatusFormatter {
+  /// A fixed-width table, one row per process, then the summary line.
+  static func table(_ status: PoolStatus) -> String {
+    var rows: [[String]] = [["PROCESS", "STATE", "PID", "UPTIME", "RESTARTS", "MEMORY", "HEALTH", "LAST"]]
+    for process in status.processes {
+      rows.append([
+        process.process,
+        "\(process.state)/\(process.subState)",
+        process.mainPID.map(String.init) ?? "-",
+        process.uptimeSeconds.map(Format.duration) ?? "-",
+        String(process.restarts),
+        process.memoryBytes.map(Format.bytes) ?? "-",
+        process.health.map { health in "\(health)" + (process.healthAgeSeconds.map { " \(Format.duration($0)) ago" } ?? "") } ?? "-",
+        process.lastResult,
+      ])
+    }
+    var lines = ["pool \(status.pool) on \(status.manager)"]
+    lines += Format.columns(rows)
+    for process in status.processes {
+      if let note = process.note { lines.append("note: \(process.process): \(note)") }
+    }
+    if let log = status.processes.first?.logFile {
+      lines.append("logs: \((log as NSString).deletingLastPathComponent)/<process>.log (cgipool logs NAME)")
+    }
+    lines.append(status.summary)
+    return lines.joined(separator: "\n")
+  }
+
+  /// Pretty JSON with sorted keys, stable for scripts.
+  static func json(_ status: PoolStatus) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let data = (try? encoder.encode(status)) ?? Data("{}".utf8)
+    return String(decoding: data, as: UTF8.self)
+  }
+}
+
+/// Small text-formatting helpers shared by the commands' output.
+enum Format {
+  /// `45s`, `3m05s`, `2h03m`, `4d02h`.
+  static func duration(_ seconds: Double) -> String {
+    let total = Int(seconds.rounded(.down))
+    if total < 60 { return seconds < 10 ? String(format: "%.1fs", seconds) : "\(total)s" }
+    if total < 3600 { return String(format: "%dm%02ds", total / 60, total % 60) }
+    if total < 86400 { return String(format: "%dh%02dm", total / 3600, (total % 3600) / 60) }
+    return String(format: "%dd%02dh", total / 86400, (total % 86400) / 3600)
+  }
+
+  /// `812K`, `12.3M`, `1.2G`.
+  static func bytes(_ value: UInt64) -> String {
+    let units = ["B", "K", "M", "G", "T"]
+    var amount = Double(value)
+    var index = 0
+    while amount >= 1024 && index < units.count - 1 {
+      amount /= 1024
+      index += 1
+    }
+    return index == 0 ? "\(value)B" : String(format: amount < 10 ? "%.1f" : "%.0f", amount) + units[index]
+  }
+
+  /// Left-aligned columns separated by two spaces; the last column is not padded.
+  static func columns(_ rows: [[String]]) -> [String] {
+    guard let width = rows.first?.count else { return [] }
+    let widths = (0..<width).map { column in rows.map { $0[column].count }.max() ?? 0 }
+    return rows.map { row in
+      row.enumerated().map { index, cell in
+        index == width - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+      }.joined(separator: "  ")
+    }
+  }
+}
