@@ -69,8 +69,8 @@ enum CgiPoolBinary {
     defer { try? FileManager.default.removeItem(at: scratch) }
     let stdoutURL = scratch.appendingPathComponent("stdout")
     let stderrURL = scratch.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-    FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
     let stdoutHandle = try FileHandle(forWritingTo: stdoutURL)
     let stderrHandle = try FileHandle(forWritingTo: stderrURL)
     defer {
