@@ -62,7 +62,7 @@ public struct ManagerLocator: Sendable {
   }
 
   /// A manager that was found (and connected to).
-  public struct Located {
+  public struct Located: CustomStringConvertible {
     /// Where it answers.
     public var endpoint: ManagerEndpoint
     /// A connected client.
