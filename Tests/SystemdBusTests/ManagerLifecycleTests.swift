@@ -67,6 +67,39 @@ struct ManagerLifecycleTests {
     #expect(try privateManager.stop() == .notRunning)
   }
 
+  @Test("A killed manager is reported stale; start replaces it and cleans up its services")
+  func killedManagerIsReplaced() throws {
+    try #require(geteuid() == 0, "needs root")
+    let privateManager = PrivateManagerFixture.uniqueManager()
+    defer { _ = try? privateManager.stop() }
+    let first = try privateManager.start()
+    let firstPID = try #require(first.pid)
+    let manager = try first.connect()
+    let waiter = try manager.makeJobWaiter()
+    let name = PrivateManagerFixture.unitName("orphan")
+    let job = try manager.startTransientUnit(
+      name, properties: [("Type", .string("exec")), ("ExecStart", PrivateManagerFixture.execStart(["/bin/sleep", "300"]))])
+    #expect(try waiter.wait(for: job, timeout: .seconds(30)).result == .done)
+    let orphanPID = try #require(
+      manager.properties(path: manager.getUnit(name), interface: SystemdManager.serviceInterface)["MainPID"]?.int64Value)
+
+    kill(firstPID, SIGKILL)
+    var reaped: Int32 = 0
+    waitpid(firstPID, &reaped, 0)
+    guard case .stale(let stalePID, _) = privateManager.status() else {
+      Issue.record("expected a stale status, got \(privateManager.status())")
+      return
+    }
+    #expect(stalePID == firstPID)
+    // The service outlived its manager; the next start must clear it away.
+    #expect(kill(pid_t(orphanPID), 0) == 0)
+
+    let second = try privateManager.start()
+    #expect(second.pid != firstPID)
+    #expect(kill(pid_t(orphanPID), 0) != 0 || isZombie(pid_t(orphanPID)), "the orphaned service should be killed")
+    #expect(try second.connect().listUnitsByPatterns(patterns: [name]).isEmpty)
+  }
+
   @Test("Status reports not running for a folder never used")
   func statusNotRunning() {
     #expect(PrivateManagerFixture.uniqueManager().status() == .notRunning)

@@ -90,7 +90,7 @@ public struct ManagerLocator: Sendable {
     }
     if selection == .automatic {
       if host.isRoot && host.bootedWithSystemd { return .system }
-      if (try? ManagerEndpoint.user.connect().version) != nil { return .user }
+      if (try? connect(.user, startedNow: false, timeout: Self.probeTimeout)) != nil { return .user }
     }
     if case .running(_, _, let endpoint) = privateManager.status() { return endpoint }
     return nil
@@ -110,7 +110,7 @@ public struct ManagerLocator: Sendable {
     case .privateManager: return try locatePrivate(start: startPrivate)
     case .automatic:
       if host.isRoot && host.bootedWithSystemd { return try connect(.system, startedNow: false) }
-      if let user = try? connect(.user, startedNow: false) { return user }
+      if let user = try? connect(.user, startedNow: false, timeout: Self.probeTimeout) { return user }
       return try locatePrivate(start: startPrivate)
     }
   }
@@ -124,10 +124,15 @@ public struct ManagerLocator: Sendable {
     return try connect(endpoint, startedNow: true)
   }
 
-  private func connect(_ endpoint: ManagerEndpoint, startedNow: Bool) throws(ManagerError) -> Located {
+  /// How long probing a user bus for a systemd manager may take.
+  static let probeTimeout: Duration = .seconds(5)
+
+  private func connect(_ endpoint: ManagerEndpoint, startedNow: Bool, timeout: Duration? = nil) throws(ManagerError) -> Located {
     do {
       let manager = try endpoint.connect()
+      manager.callTimeout = timeout
       let version = try manager.version
+      manager.callTimeout = nil
       return Located(endpoint: endpoint, manager: manager, version: version, startedNow: startedNow)
     } catch {
       throw .unreachable(manager: endpoint.description, error: error)

@@ -165,11 +165,14 @@ extension PrivateManager {
   /// Ends the recorded manager and everything in its cgroups, then removes the cgroups.
   private func terminate(state: PrivateManagerState) throws(ManagerError) {
     if isOurs(state) {
-      // The polite way first: Exit stops every unit, then the manager exits.
+      // The polite way first: Exit stops every unit, then the manager exits. When it cannot be
+      // asked, SIGTERM (which a user manager also takes as "exit") follows at once.
+      var asked = false
       if let manager = try? endpoint(pid: state.pid).connect() {
-        try? manager.exit()
+        manager.callTimeout = .seconds(10)
+        asked = (try? manager.exit()) != nil
       }
-      if !Posix.waitGone(state.pid, timeout: stopTimeout) {
+      if !asked || !Posix.waitGone(state.pid, timeout: stopTimeout) {
         Posix.signal(state.pid, SIGTERM)
         if !Posix.waitGone(state.pid, timeout: .seconds(5)) {
           Posix.signal(state.pid, SIGKILL)
@@ -224,6 +227,10 @@ extension PrivateManager {
       }
     } else {
       try Posix.removeTree(runtimeDirectory)
+      // The shared parent of default folders goes too once the last pool's folder is gone
+      // (rmdir fails, harmlessly, while other pools still use it).
+      let parent = (runtimeDirectory as NSString).deletingLastPathComponent
+      if parent == Self.defaultRoot { rmdir(parent) }
     }
   }
 

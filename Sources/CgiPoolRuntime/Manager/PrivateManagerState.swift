@@ -27,7 +27,7 @@ public struct PrivateManagerState: Codable, Sendable, Equatable {
   /// Writes the state file atomically, mode 0600.
   func write(to path: String) throws(ManagerError) {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     do {
       let data = try encoder.encode(self)
       try data.write(to: URL(fileURLWithPath: path), options: .atomic)
