@@ -147,6 +147,28 @@ struct SystemdManagerTests {
     }
   }
 
+  @Test("PropertiesChanged reports a unit becoming active")
+  func propertiesChanged() throws {
+    try Fixture.withPrivateManager { _, manager in
+      var events: [SystemdManager.PropertiesChanged] = []
+      let watch = try manager.watchUnitProperties { events.append($0) }
+      let waiter = try manager.makeJobWaiter()
+      let name = Fixture.unitName("watched")
+      let job = try manager.startTransientUnit(
+        name, properties: [("Type", .string("exec")), ("ExecStart", Fixture.execStart(["/bin/sleep", "30"]))])
+      #expect(try waiter.wait(for: job).result == .done)
+      let path = try manager.getUnit(name)
+      let seen = poll(timeout: .seconds(10)) {
+        _ = try? manager.connection.processAll()
+        return events.contains {
+          $0.path == path && $0.interface == SystemdManager.unitInterface && $0.changed["ActiveState"]?.stringValue == "active"
+        }
+      }
+      #expect(seen, "no PropertiesChanged with ActiveState=active for \(path) among \(events.count) events")
+      withExtendedLifetime(watch) {}
+    }
+  }
+
   @Test("A job wait times out with ETIMEDOUT for a job that never finishes")
   func waitTimesOut() throws {
     try Fixture.withPrivateManager { _, manager in
