@@ -1,0 +1,229 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Process, file and cgroup system calls used by the private manager, kept in one place so the
+// rest of the Manager folder reads as policy.
+
+/// Thin wrappers over the POSIX calls the private manager needs.
+enum Posix {
+  /// `geteuid() == 0`.
+  static var isRoot: Bool { geteuid() == 0 }
+
+  /// The state of a process as seen by its parent or in `/proc`.
+  enum ProcessState: Equatable {
+    /// Running (or stopped, sleeping...).
+    case alive
+    /// Exited: reaped now, a zombie, or not there at all.
+    case gone
+  }
+
+  /// Whether `pid` still runs. Reaps it when it is our child, and treats a zombie (of a parent
+  /// that does not reap) as gone.
+  static func state(of pid: pid_t) -> ProcessState {
+    var status: Int32 = 0
+    let reaped = waitpid(pid, &status, WNOHANG)
+    if reaped == pid { return .gone }
+    if reaped == 0 { return .alive }
+    // Not our child: ask /proc.
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return .gone }
+    // The state letter follows the parenthesised command name, which may itself hold spaces.
+    guard let close = stat.lastIndex(of: ")") else { return .gone }
+    let rest = stat[stat.index(after: close)...].drop { $0 == " " }
+    return rest.first == "Z" || rest.first == "X" ? .gone : .alive
+  }
+
+  /// The cgroup paths of `pid` from `/proc/<pid>/cgroup` (one per hierarchy), empty if gone.
+  static func cgroups(of pid: pid_t) -> [String] {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8) else { return [] }
+    return text.split(separator: "\n").compactMap { line in
+      // "<id>:<controllers>:<path>"; the path may contain ':'.
+      let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+      return parts.count == 3 ? String(parts[2]) : nil
+    }
+  }
+
+  /// `kill(pid, signal)`; true when the signal was sent.
+  @discardableResult
+  static func signal(_ pid: pid_t, _ signal: Int32) -> Bool {
+    kill(pid, signal) == 0
+  }
+
+  /// Polls `condition` every `interval` until it holds or `timeout` elapses; true when it held.
+  static func poll(timeout: Duration, interval: Duration = .milliseconds(20), _ condition: () -> Bool) -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    while true {
+      if condition() { return true }
+      if clock.now >= deadline { return false }
+      let (seconds, attoseconds) = interval.components
+      usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+    }
+  }
+
+  /// Waits for `pid` to be gone; true when it went away in time.
+  static func waitGone(_ pid: pid_t, timeout: Duration) -> Bool {
+    poll(timeout: timeout) { state(of: pid) == .gone }
+  }
+
+  /// `mkdir(path, mode)`, accepting an existing directory.
+  static func makeDirectory(_ path: String, mode: mode_t) throws(ManagerError) {
+    if mkdir(path, mode) != 0 && errno != EEXIST {
+      throw .fileSystem(operation: "mkdir", path: path, errno: errno)
+    }
+  }
+
+  /// `mkdir -p` with `mode` for every created component.
+  static func makeDirectories(_ path: String, mode: mode_t) throws(ManagerError) {
+    var prefix = ""
+    for component in path.split(separator: "/") {
+      prefix += "/" + component
+      try makeDirectory(prefix, mode: mode)
+    }
+  }
+
+  /// True when `path` exists (any type).
+  static func exists(_ path: String) -> Bool {
+    access(path, F_OK) == 0
+  }
+
+  /// True when `path` is a directory.
+  static func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  /// True when `path` is an executable file.
+  static func isExecutable(_ path: String) -> Bool {
+    access(path, X_OK) == 0 && !isDirectory(path)
+  }
+
+  /// The file system type and super options of the mount whose mount point is exactly `path`
+  /// (from `/proc/self/mountinfo`; `statfs` is not importable here), nil when nothing is mounted
+  /// there. The last mount on a point wins, as it is the visible one.
+  static func mount(at path: String) -> (type: String, options: [String])? {
+    guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }
+    var found: (String, [String])?
+    for line in text.split(separator: "\n") {
+      // "<id> <parent> <maj:min> <root> <mount point> <opts> [optional...] - <type> <source> <super opts>"
+      let halves = line.components(separatedBy: " - ")
+      guard halves.count == 2 else { continue }
+      let fields = halves[0].split(separator: " ")
+      let tail = halves[1].split(separator: " ")
+      guard fields.count >= 5, tail.count >= 3, unescapeMountPath(String(fields[4])) == path else { continue }
+      found = (String(tail[0]), tail[2].split(separator: ",").map(String.init))
+    }
+    return found
+  }
+
+  /// Undoes the octal escapes (`\040` for a space) of paths in `/proc/self/mountinfo`.
+  private static func unescapeMountPath(_ text: String) -> String {
+    guard text.contains("\\") else { return text }
+    var bytes: [UInt8] = []
+    var utf8 = Array(text.utf8)[...]
+    while let byte = utf8.popFirst() {
+      if byte == UInt8(ascii: "\\"), utf8.count >= 3, let value = UInt8(String(decoding: utf8.prefix(3), as: UTF8.self), radix: 8) {
+        bytes.append(value)
+        utf8 = utf8.dropFirst(3)
+      } else {
+        bytes.append(byte)
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The sub-directories of `path`, sorted by name.
+  static func subdirectories(_ path: String) -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+    return names.sorted().map { path + "/" + $0 }.filter(isDirectory)
+  }
+
+  /// Removes `path` and everything below it (no error when it is absent).
+  static func removeTree(_ path: String) throws(ManagerError) {
+    guard exists(path) else { return }
+    do {
+      try FileManager.default.removeItem(atPath: path)
+    } catch {
+      throw .fileSystem(operation: "remove", path: path, errno: (error as NSError).code == 0 ? EIO : Int32(clamping: (error as NSError).code))
+    }
+  }
+
+  /// The last `maxBytes` of a text file, trimmed to whole lines; empty when unreadable.
+  static func tail(of path: String, maxBytes: Int = 2_000) -> String {
+    guard let data = FileManager.default.contents(atPath: path) else { return "" }
+    let slice = data.suffix(maxBytes)
+    var text = String(decoding: slice, as: UTF8.self)
+    if slice.count < data.count, let newline = text.firstIndex(of: "\n") {
+      text = String(text[text.index(after: newline)...])
+    }
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// An exclusive `flock` on a directory, released in `deinit` (closing the descriptor).
+  final class DirectoryLock {
+    private let fd: Int32
+
+    /// Locks `path` (a directory), waiting for other holders.
+    init(_ path: String) throws(ManagerError) {
+      let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+      guard fd >= 0 else { throw .fileSystem(operation: "open", path: path, errno: errno) }
+      guard flock(fd, LOCK_EX) == 0 else {
+        let failure = errno
+        close(fd)
+        throw .fileSystem(operation: "flock", path: path, errno: failure)
+      }
+      self.fd = fd
+    }
+
+    /// True while `path` still names the locked directory (a stop may have removed it meanwhile).
+    func stillNames(_ path: String) -> Bool {
+      var locked = stat()
+      var current = stat()
+      guard fstat(fd, &locked) == 0, stat(path, &current) == 0 else { return false }
+      return locked.st_dev == current.st_dev && locked.st_ino == current.st_ino
+    }
+
+    deinit { close(fd) }
+  }
+
+  /// `posix_spawn` of `arguments[0]` (an absolute path) in a new session, with stdin from
+  /// /dev/null and stdout+stderr appended to `logPath`, default signal handling and an empty
+  /// signal mask. Returns the child's PID.
+  static func spawnDaemon(arguments: [String], environment: [String], logPath: String) throws(ManagerError) -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    var attributes = posix_spawnattr_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawnattr_init(&attributes)
+    defer {
+      posix_spawn_file_actions_destroy(&actions)
+      posix_spawnattr_destroy(&attributes)
+    }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+    // A new session (POSIX_SPAWN_SETSID, a GNU extension Swift does not import), so that the
+    // caller's terminal and process-group signals never reach the manager.
+    let setsid: Int32 = 0x80
+    var defaults = sigset_t()
+    sigfillset(&defaults)
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | setsid))
+
+    let argv = arguments.map { strdup($0) } + [nil]
+    let envp = environment.map { strdup($0) } + [nil]
+    defer {
+      argv.forEach { free($0) }
+      envp.forEach { free($0) }
+    }
+    var pid: pid_t = 0
+    let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
+    guard result == 0 else { throw .spawnFailed(command: arguments[0], errno: result) }
+    return pid
+  }
+}
