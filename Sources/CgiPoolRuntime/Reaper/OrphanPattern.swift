@@ -69,6 +69,9 @@ public struct OrphanPattern: Sendable, Equatable, CustomStringConvertible {
   public var description: String { text }
 
   /// Whether a process with this argv (and optionally its kernel `comm` and executable path) matches.
+  ///
+  /// Without `comm` the argv counts as rewritten only when it is empty, so
+  /// `executable` is consulted only then.
   public func matches(argv: [String], comm: String? = nil, executable: String? = nil) -> Bool {
     var buffer: [UInt8] = []
     var ranges: [Range<Int>] = []
@@ -77,20 +80,23 @@ public struct OrphanPattern: Sendable, Equatable, CustomStringConvertible {
       buffer.append(contentsOf: word.utf8)
       ranges.append(start..<buffer.count)
     }
-    let command = CommandWords(buffer: buffer, ranges: ranges)
-    return matches(command, comm: comm.map { Array($0.utf8)[...] }, executable: { executable.map { Array($0.utf8)[...] } })
+    let command = ProcessCommand(
+      words: CommandWords(buffer: buffer, ranges: ranges), comm: comm.map { Array($0.utf8)[...] },
+      executable: { executable.map { Array($0.utf8)[...] } })
+    return matches(command)
   }
 
-  /// The matcher the scanner uses: `executable` is called only when the argv looks rewritten.
-  func matches(_ command: CommandWords, comm: ArraySlice<UInt8>?, executable: () -> ArraySlice<UInt8>?) -> Bool {
+  /// The matcher the scanner uses, on a command analysed once for all patterns.
+  func matches(_ command: ProcessCommand) -> Bool {
     let words = command.words
-    let programs = ProgramWords.positions(in: words)
-    for position in programs where self.words[0].matches(words[position]) {
+    for position in command.programs where self.words[0].matches(words[position]) {
       if matchesRest(words, from: position + 1) { return true }
     }
-    guard Self.looksRewritten(words, programs: programs, comm: comm) else { return false }
-    if let comm, comm.count < Self.commLimit, self.words[0].matches(comm), matchesRest(words, from: 0) { return true }
-    if let exe = executable(), self.words[0].matches(exe), matchesRest(words, from: 0) { return true }
+    guard command.looksRewritten else { return false }
+    if let comm = command.comm, comm.count < Self.commLimit, self.words[0].matches(comm), matchesRest(words, from: 0) {
+      return true
+    }
+    if let exe = command.executable(), self.words[0].matches(exe), matchesRest(words, from: 0) { return true }
     return false
   }
 
@@ -105,19 +111,6 @@ public struct OrphanPattern: Sendable, Equatable, CustomStringConvertible {
       while index < argv.count, !word.matches(argv[index]) { index += 1 }
       guard index < argv.count else { return false }
       index += 1
-    }
-    return true
-  }
-
-  /// Whether the argv disagrees with `comm` about the program's name.
-  static func looksRewritten(_ argv: [ArraySlice<UInt8>], programs: [Int], comm: ArraySlice<UInt8>?) -> Bool {
-    guard let comm else { return argv.isEmpty }
-    if argv.isEmpty { return true }
-    for position in programs {
-      let word = argv[position]
-      var start = word.endIndex
-      while start > word.startIndex, word[start - 1] != UInt8(ascii: "/") { start -= 1 }
-      if word[start...].prefix(commLimit).elementsEqual(comm) { return false }
     }
     return true
   }

@@ -39,10 +39,10 @@ public struct OrphanReaper: Sendable {
       // Kernel threads have no argv to match and exited processes none left.
       if stat.isKernelThread || stat.hasExited { continue }
       guard let length = reader.read(pid, "cmdline") else { continue }
-      let command = CommandWords(cmdline: reader.buffer[0..<length])
-      let comm = stat.comm[...]
-      if let pattern = patterns.first(where: { $0.matches(command, comm: comm, executable: { reader.executable(pid).map { $0[...] } }) }) {
-        matches.append((table.count - 1, command.strings, pattern.text))
+      let words = CommandWords(cmdline: reader.buffer[0..<length])
+      let command = ProcessCommand(words: words, comm: stat.comm[...], executable: { reader.executable(pid).map { $0[...] } })
+      if let pattern = patterns.first(where: { $0.matches(command) }) {
+        matches.append((table.count - 1, words.strings, pattern.text))
       }
     }
 
