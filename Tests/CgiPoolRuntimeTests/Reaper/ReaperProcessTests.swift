@@ -90,7 +90,7 @@ import Testing
       try strays.spawn(["/usr/bin/python3", manager]),
       try strays.spawn([dotnet, "run", "--urls", "http://localhost:9090"]),
       try strays.spawn([notCgi, "300"]),
-      try strays.spawn(["/bin/sh", "-c", "sleep 300; true", "\(strays.folder)/x.cgi"], until: "sleep 300"),
+      try strays.spawn(["/bin/sh", "-c", "sleep 300; true", "\(strays.folder)/x.cgi"], startingWith: "/bin/sh -c"),
     ]
     let scan = try Self.defaultReaper(strays).scan()
     let found = Set(scan.orphans.map(\.pid))
@@ -189,7 +189,7 @@ import Testing
     defer { strays.cleanup() }
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: strays.folder)
     let cgi = try strays.symlink("echo_\(strays.token).cgi", to: "/bin/sleep")
-    let pid = try strays.spawn(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", cgi, "300"], until: cgi)
+    let pid = try strays.spawn(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", cgi, "300"], startingWith: cgi + " ")
     let skipped = try #require(Self.defaultReaper(strays).scan().orphans.first { $0.pid == pid })
     #expect(skipped.uid == 65534)
     #expect(skipped.skipReason == .otherUser)

@@ -44,8 +44,8 @@ final class StrayProcesses {
 
   /// Starts `argv` (absolute `argv[0]`) in a new session with default signal
   /// handling and stdio on /dev/null, and waits until it has exec'd (its
-  /// cmdline contains `until`, the folder's token by default).
-  func spawn(_ argv: [String], until marker: String? = nil) throws -> Int32 {
+  /// cmdline starts with `startingWith`, or else contains the folder's token).
+  func spawn(_ argv: [String], startingWith prefix: String? = nil) throws -> Int32 {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -68,11 +68,19 @@ final class StrayProcesses {
     let cArgs = argv.map { strdup($0) } + [nil]
     defer { cArgs.forEach { free($0) } }
     var pid: pid_t = 0
-    let status = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environ)
+    var status = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environ)
+    // A script just written can be briefly held open for writing by a child another
+    // test thread forked meanwhile (the fd leaks across fork until exec): retry.
+    for _ in 0..<200 where status == ETXTBSY {
+      usleep(5_000)
+      status = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environ)
+    }
     guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO) }
     children.append(pid)
-    let expected = marker ?? token
-    try waitUntil("pid \(pid) runs \(argv)") { Self.cmdline(pid)?.contains(expected) == true }
+    try waitUntil("pid \(pid) runs \(argv)") {
+      guard let cmdline = Self.cmdline(pid) else { return false }
+      return prefix.map { cmdline.hasPrefix($0) } ?? cmdline.contains(token)
+    }
     return pid
   }
 
@@ -129,8 +137,9 @@ final class StrayProcesses {
   func pid(fromFile name: String) throws -> Int32 {
     var pid: Int32?
     try waitUntil("\(name) written") {
+      // Only a complete line counts, so a half-written number is never taken.
       pid = (try? String(contentsOfFile: folder + "/" + name, encoding: .utf8))
-        .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        .flatMap { $0.hasSuffix("\n") ? Int32($0.dropLast()) : nil }
       return pid != nil
     }
     return pid!
