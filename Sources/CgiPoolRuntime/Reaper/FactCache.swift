@@ -11,10 +11,13 @@ struct FactCache {
     self.membership = membership
   }
 
-  /// Whether the process is in one of the pool's units; `nil` when its cgroup cannot be read or decided.
+  /// Whether the process is in one of the pool's units; `nil` when its cgroup file cannot be read (it is gone).
+  ///
+  /// A readable file without a unified or `name=systemd` line means no systemd
+  /// tracks the process, so it cannot be in one of the pool's units.
   mutating func isPoolMember(_ pid: Int32) -> Bool? {
     if let known = members[pid] { return known }
-    let value = reader.readText(pid, "cgroup").flatMap { membership.contains(cgroupFile: $0) }
+    let value = reader.readText(pid, "cgroup").map { membership.contains(cgroupFile: $0) ?? false }
     members[pid] = value
     return value
   }

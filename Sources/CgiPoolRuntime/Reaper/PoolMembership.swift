@@ -29,7 +29,8 @@ public struct PoolMembership: Sendable, Equatable {
   /// Whether the contents of a `/proc/PID/cgroup` file place the process in the pool.
   ///
   /// Returns `nil` when the text has neither a unified nor a `name=systemd`
-  /// line, so membership cannot be decided.
+  /// line, so membership cannot be decided from it (the reaper then knows no
+  /// systemd tracks the process, so it is in none of the pool's units).
   public func contains(cgroupFile text: String) -> Bool? {
     var sawTrackingLine = false
     for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
