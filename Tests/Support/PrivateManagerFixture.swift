@@ -8,12 +8,12 @@ import Glibc
 #endif
 
 /// Helpers to run tests against a real private systemd manager.
-enum PrivateManagerFixture {
+public enum PrivateManagerFixture {
   /// True under CI (`CI=true`), where tests that need root must run and fail rather than skip.
-  static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
+  public static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
 
   /// Whether manager tests run: as root always; under CI always (failing when not root).
-  static let enabled: Bool = {
+  public static let enabled: Bool = {
     if geteuid() == 0 { return true }
     if isCI { return true }
     print("SystemdBusTests: skipping private-manager tests: they need root (mount namespace, cgroups)")
@@ -21,14 +21,14 @@ enum PrivateManagerFixture {
   }()
 
   /// A fresh runtime folder (and so cgroup name) for one test run.
-  static func uniqueManager() -> PrivateManager {
+  public static func uniqueManager() -> PrivateManager {
     let token = String(UInt32.random(in: .min ... .max), radix: 16)
     return PrivateManager(runtimeDirectory: "/tmp/cgipool-test-\(getpid())-\(token)")
   }
 
   /// Starts a private manager in a unique folder, runs `body` with its endpoint and a connected
   /// client, and always stops it and removes everything it left, even when `body` throws.
-  static func withPrivateManager<R>(
+  public static func withPrivateManager<R>(
     _ body: (ManagerEndpoint, SystemdManager) throws -> R
   ) throws -> R {
     try #require(geteuid() == 0, "private-manager tests need root (CI=true makes this a failure, not a skip)")
@@ -46,12 +46,12 @@ enum PrivateManagerFixture {
   }
 
   /// A unit name unique to this process and call.
-  static func unitName(_ stem: String, suffix: String = "service") -> String {
+  public static func unitName(_ stem: String, suffix: String = "service") -> String {
     "cgipool-test-\(stem)-\(String(UInt32.random(in: .min ... .max), radix: 16)).\(suffix)"
   }
 
   /// The `ExecStart` property value (`a(sasb)`): path, argv, ignore-failure.
-  static func execStart(_ argv: [String]) -> BusValue {
+  public static func execStart(_ argv: [String]) -> BusValue {
     .array("(sasb)", [.struct([.string(argv[0]), .strings(argv), .bool(false)])])
   }
 }
