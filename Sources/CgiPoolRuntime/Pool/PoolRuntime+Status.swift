@@ -28,7 +28,7 @@ extension PoolRuntime {
       if state == nil, pool.processes[process]!.restartPolicy == .no {
         status.finished = true
         status.subState = "gone"
-        status.note = "restart_policy no: the unit is removed once the process ends"
+        status.note = "restart_policy no: the unit is removed once the process ends successfully"
       } else if state?.result == "start-limit-hit" {
         status.note = "crashed too often; gave up (start limit). `cgipool start` tries again"
       } else if state?.subState == "auto-restart" {

@@ -24,10 +24,10 @@ enum RestartMapper {
     case .onFailure:
       mapped.service.append(UnitSetting("Restart", .string("on-failure")))
     case .no:
+      // The original system removed a finished "no" process from its registry; systemd
+      // unloads a transient unit once it ends successfully. A failed run stays loaded
+      // (CollectMode=inactive, the default) so `status` and `start` can say why it failed.
       mapped.service.append(UnitSetting("Restart", .string("no")))
-      // The original system removed a finished "no" process from its registry;
-      // systemd's equivalent is to unload the unit once it ends, even failed.
-      mapped.unit.append(UnitSetting("CollectMode", .string("inactive-or-failed")))
     }
     if context.process.restartPolicy != .no {
       mapped.service.append(

@@ -31,10 +31,15 @@ enum RuntimeHarness {
   /// Parses `json` (its relative cwds resolve against a scratch folder), compiles it for a
   /// private manager, and runs `body`; the manager and folder are removed afterwards.
   static func withPool<R>(_ json: String, _ body: (Context) throws -> R) throws -> R {
-    try #require(FileManager.default.isExecutableFile(atPath: cgipool), "build cgipool first (make test does)")
     let folder = NSTemporaryDirectory() + "cgipool-runtime-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
+    return try withPool(json, folder: folder, body)
+  }
+
+  /// `withPool` in an existing scratch folder (the caller removes it).
+  static func withPool<R>(_ json: String, folder: String, _ body: (Context) throws -> R) throws -> R {
+    try #require(FileManager.default.isExecutableFile(atPath: cgipool), "build cgipool first (make test does)")
     let pool = try ConfigLoader.parse(Array(json.utf8), file: "test.json", baseDirectory: folder)
     return try PrivateManagerFixture.withPrivateManager { endpoint, manager in
       let options = CompileOptions(
@@ -114,5 +119,18 @@ extension RuntimeHarness {
       pool: pool, compiled: compiled,
       manager: BusSystemdManager(manager: context.manager, description: "\(context.endpoint)"),
       logDirectory: context.folder + "/logs")
+  }
+}
+
+extension RuntimeHarness {
+  /// Like `withPool`, running `prepare` on the scratch folder before the config is compiled.
+  static func withPoolPreparing<R>(
+    _ json: String, prepare: (String) throws -> Void, _ body: (Context) throws -> R
+  ) throws -> R {
+    let folder = NSTemporaryDirectory() + "cgipool-runtime-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try prepare(folder)
+    return try withPool(json, folder: folder, body)
   }
 }
