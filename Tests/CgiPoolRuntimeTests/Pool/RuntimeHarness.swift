@@ -83,7 +83,11 @@ enum RuntimeHarness {
   static func stamp(_ path: String, timeout: Double = 5) -> UInt64? {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
-      if let text = try? String(contentsOfFile: path, encoding: .utf8), let value = UInt64(text) { return value }
+      if let text = try? String(contentsOfFile: path, encoding: .utf8),
+        let value = UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines))
+      {
+        return value
+      }
       usleep(20_000)
     }
     return nil
