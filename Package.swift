@@ -43,7 +43,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "ProcessConfigTests", dependencies: ["ProcessConfig"], exclude: ["Fixtures"]),
-    .testTarget(name: "UnitCompilerTests", dependencies: ["UnitCompiler", "ProcessConfig"]),
+    .testTarget(name: "UnitCompilerTests", dependencies: ["UnitCompiler", "ProcessConfig", "CgiPoolTestSupport"]),
     // Shared by the test targets that need a real (private) systemd manager.
     .target(
       name: "CgiPoolTestSupport",

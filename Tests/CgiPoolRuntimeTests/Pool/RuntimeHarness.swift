@@ -138,3 +138,9 @@ extension RuntimeHarness {
     return try withPool(json, folder: folder, body)
   }
 }
+
+extension RuntimeHarness {
+  /// The checkout's `templates/` folder.
+  static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("templates").path
+}
