@@ -56,7 +56,7 @@ let package = Package(
       dependencies: ["CgiPoolRuntime", "UnitCompiler", "ProcessConfig", "SystemdBus", "CgiPoolTestSupport"],
       exclude: ["Fixtures"]
     ),
-    .testTarget(name: "cgipoolTests", dependencies: ["ProcessConfig"], exclude: ["Fixtures", "Snapshots"]),
+    .testTarget(name: "cgipoolTests", dependencies: ["ProcessConfig", "CgiPoolTestSupport"], exclude: ["Fixtures", "Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -14,10 +14,10 @@ struct Restart: ParsableCommand {
   var processes: [String] = []
 
   func run() throws {
-    guard let session = try RuntimeSession.open(config: configOptions, manager: managerOptions, startPrivate: true) else {
+    guard let session = try RuntimeSession.open(
+      config: configOptions, manager: managerOptions, startPrivate: true, processes: processes) else {
       throw ExitCode.failure
     }
-    try session.checkKnown(processes)
     let clock = ContinuousClock()
     let began = clock.now
     do {

@@ -25,10 +25,10 @@ struct Start: ParsableCommand {
   var cleanup = false
 
   func run() throws {
-    guard let session = try RuntimeSession.open(config: configOptions, manager: managerOptions, startPrivate: true) else {
+    guard let session = try RuntimeSession.open(
+      config: configOptions, manager: managerOptions, startPrivate: true, processes: processes) else {
       throw ExitCode.failure
     }
-    try session.checkKnown(processes)
     if cleanup { try CleanupRunner.run(pool: session.pool) }
     try FileManager.default.createDirectory(atPath: session.runtime.logDirectory ?? "/tmp", withIntermediateDirectories: true)
     print("starting pool \(session.pool.name) on \(session.located)")
