@@ -7,11 +7,18 @@ extension PoolRuntime {
   /// Every unit is submitted at once, dependencies first, so systemd starts
   /// independent branches in parallel while `After=` holds each dependent back
   /// until its dependencies' health probes pass. Returns when every job is done.
-  public func start(_ requested: [String] = [], progress: (StartEvent) -> Void = { _ in }) throws(SystemdError) -> StartReport {
+  ///
+  /// When `isCancelled` answers true (Ctrl+C) while jobs are pending, every unit this call
+  /// submitted is stopped again, so an interrupted start leaves no half-started pool;
+  /// processes that were already running before the call are left alone.
+  public func start(
+    _ requested: [String] = [], isCancelled: () -> Bool = { false }, progress: (StartEvent) -> Void = { _ in }
+  ) throws(SystemdError) -> StartReport {
     let order = withDependencies(requested)
     try manager.watchJobs()
     var jobs: [String: String] = [:]  // job path -> process
     var early: [String: ProcessStartResult] = [:]
+    var submitted: [String] = []
 
     if try manager.unitState(names.slice) == nil, let slice = compiled.unit(named: names.slice) {
       try submitIgnoringExisting(slice)
@@ -28,22 +35,51 @@ extension PoolRuntime {
         continue
       }
       jobs[try submit(definition)] = process
+      submitted.append(unit)
       progress(.submitted(process: process, unit: unit))
       for auxiliary in [names.livenessService(process), names.livenessTimer(process)] {
-        if let aux = compiled.unit(named: auxiliary) { _ = try submit(aux) }
+        if let aux = compiled.unit(named: auxiliary) {
+          _ = try submit(aux)
+          submitted.append(auxiliary)
+        }
       }
     }
     var results = early
     let timeout = startTimeout(for: order)
-    _ = try manager.waitForJobs(Set(jobs.keys), timeout: timeout) { completion in
-      guard let process = jobs[completion.job] else { return }
-      let result = self.explain(process: process, jobResult: completion.result)
-      results[process] = result
-      progress(.finished(result))
+    do {
+      _ = try manager.waitForJobs(
+        Set(jobs.keys), timeout: timeout,
+        progress: { completion in
+          guard let process = jobs[completion.job] else { return }
+          let result = self.explain(process: process, jobResult: completion.result)
+          results[process] = result
+          progress(.finished(result))
+        }, isCancelled: isCancelled)
+    } catch where error.isCancelled {
+      return try rollBack(submitted, order: order, early: early, progress: progress)
     }
     // A job that never reported within the timeout is still described from the unit's state.
     for (_, process) in jobs where results[process] == nil {
       let result = explain(process: process, jobResult: "timeout")
+      results[process] = result
+      progress(.finished(result))
+    }
+    return StartReport(results: order.compactMap { results[$0] })
+  }
+
+  /// Stops what an interrupted start submitted (pending start jobs are replaced, so cancelled).
+  func rollBack(
+    _ submitted: [String], order: [String], early: [String: ProcessStartResult], progress: (StartEvent) -> Void
+  ) throws(SystemdError) -> StartReport {
+    var stopJobs = Set<String>()
+    for unit in submitted.reversed() {
+      if let job = try manager.stopUnit(unit) { stopJobs.insert(job) }
+    }
+    _ = try manager.waitForJobs(stopJobs, timeout: stopTimeout(for: order), progress: { _ in })
+    var results = early
+    for process in order where results[process] == nil {
+      let result = ProcessStartResult(
+        process: process, unit: names.service(process), outcome: .canceled("start interrupted; stopped again"))
       results[process] = result
       progress(.finished(result))
     }

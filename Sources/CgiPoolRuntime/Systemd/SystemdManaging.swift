@@ -23,9 +23,15 @@ public protocol SystemdManaging: AnyObject {
   /// Clears a unit's failed state (`ResetFailedUnit`); a unit that is not loaded is not an error.
   func resetFailedUnit(_ name: String) throws(SystemdError)
   /// Waits until every job in `jobs` has finished or `timeout` seconds passed; calls `progress` per finished job.
+  ///
+  /// Throws an error with errno `ECANCELED` as soon as `isCancelled` answers true.
   func waitForJobs(
-    _ jobs: Set<String>, timeout: Double, progress: (JobCompletion) -> Void
+    _ jobs: Set<String>, timeout: Double, progress: (JobCompletion) -> Void, isCancelled: () -> Bool
   ) throws(SystemdError) -> [JobCompletion]
+  /// Calls `handler` with a unit's name whenever its properties change, until the returned token is released.
+  func watchUnitChanges(_ handler: @escaping (String) -> Void) throws(SystemdError) -> AnyObject
+  /// Waits up to `timeout` seconds for signals and dispatches them to the watchers.
+  func processEvents(timeout: Double) throws(SystemdError)
   /// The units whose names match `patterns` (`ListUnitsByPatterns`), loaded ones only.
   func listUnits(patterns: [String]) throws(SystemdError) -> [String]
   /// A snapshot of one unit's state; `nil` when the unit is not loaded.
@@ -36,6 +42,15 @@ public protocol SystemdManaging: AnyObject {
   func reload() throws(SystemdError)
   /// Links the unit files in `paths` into the manager's search path (`LinkUnitFiles`, runtime).
   func linkUnitFiles(_ paths: [String]) throws(SystemdError)
+}
+
+extension SystemdManaging {
+  /// `waitForJobs` that cannot be cancelled.
+  public func waitForJobs(
+    _ jobs: Set<String>, timeout: Double, progress: (JobCompletion) -> Void
+  ) throws(SystemdError) -> [JobCompletion] {
+    try waitForJobs(jobs, timeout: timeout, progress: progress, isCancelled: { false })
+  }
 }
 
 /// One finished job (`JobRemoved`): which unit and how it ended.

@@ -25,12 +25,12 @@ struct Restart: ParsableCommand {
       let affected = session.runtime.withDependents(processes)
       let stopped = try session.runtime.stop(processes)
       for result in stopped.results { print(StopOutput.line(result)) }
-      let report = try session.runtime.start(processes.isEmpty ? [] : affected) { event in
-        print(StartOutput.line(for: event, elapsed: clock.now - began))
-      }
+      let report = try session.runtime.start(
+        processes.isEmpty ? [] : affected,
+        progress: { event in print(StartOutput.line(for: event, elapsed: clock.now - began)) })
       print(StartOutput.summary(report, elapsed: clock.now - began))
       if !report.succeeded { throw ExitCode.failure }
-    } catch let error as SystemdError {
+    } catch {
       printError("error: \(error)")
       throw ExitCode.failure
     }
