@@ -54,7 +54,6 @@ struct Probe: ParsableCommand {
     let outcome = HealthProbe(target: probeTarget, timeout: timeout, delay: delay).run()
     guard let unit = livenessOf else {
       print((outcome.healthy ? "healthy: " : "unhealthy: ") + outcome.message)
-      FileHandle.standardOutput.synchronizeFile()
       if !outcome.healthy { throw ExitCode.failure }
       return
     }

@@ -44,7 +44,6 @@ struct Start: ParsableCommand {
         processes, isCancelled: { Interrupts.requested },
         progress: { event in
           print(StartOutput.line(for: event, elapsed: clock.now - began))
-          FileHandle.standardOutput.synchronizeFile()
         })
     } catch {
       printError("error: \(error)")

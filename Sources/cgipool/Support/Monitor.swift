@@ -8,14 +8,11 @@ enum Monitor {
   static func run(session: RuntimeSession, startedOK: Bool) throws {
     let runtime = session.runtime
     print("monitoring pool \(session.pool.name) (Ctrl+C stops the pool)")
-    FileHandle.standardOutput.synchronizeFile()
     do {
       try runtime.monitor(isCancelled: { Interrupts.requested }) { event in
         print(timestamp() + " " + describe(event))
-        FileHandle.standardOutput.synchronizeFile()
       }
       print("stopping pool \(session.pool.name) (Ctrl+C again to force)")
-      FileHandle.standardOutput.synchronizeFile()
       let report = try runtime.stop(forceWhen: { Interrupts.received >= 2 })
       for result in report.results { print(StopOutput.line(result)) }
       print(report.nothingLeft ? "nothing of the pool is left running" : "processes survived the stop")
