@@ -43,9 +43,10 @@ struct ScopeTerminatorTests {
     try waitUntil("grandchild reparented") { StrayProcesses.parent(grandchildPID) != daemonPID }
     let grandchild = try #require(StrayProcesses.identity(grandchildPID))
     strays.adopt(grandchild)
-    // The children must exist before the scan to count as descendants.
+    // The children must exist before the scan to count as descendants (and the daemon's
+    // subshell, a child too until it exits, must be gone).
     try waitUntil("children of the scripts") {
-      ReaperProcessTests.children(of: stubbornPID).count == 1 && ReaperProcessTests.children(of: daemonPID).count == 1
+      ReaperProcessTests.onlyChildSleeps(stubbornPID) && ReaperProcessTests.onlyChildSleeps(daemonPID)
     }
     return Strays(sleeper: sleeperPID, stubborn: stubbornPID, daemon: daemonPID, grandchild: grandchild)
   }
@@ -99,7 +100,7 @@ struct ScopeTerminatorTests {
       defer { strays.cleanup() }
       let parent = try strays.script("parent_\(strays.token).cgi", "#!/bin/sh\nsleep 301 &\nwait\n")
       let pid = try strays.spawn([parent])
-      try waitUntil("its child") { ReaperProcessTests.children(of: pid).count == 1 }
+      try waitUntil("its child") { ReaperProcessTests.onlyChildSleeps(pid) }
       let child = try #require(ReaperProcessTests.children(of: pid).first)
       let reaper = try Self.reaper(strays)
       var orphan = try #require(reaper.scan().orphans.first { $0.pid == pid })
@@ -175,7 +176,7 @@ struct ScopeTerminatorTests {
       defer { strays.cleanup() }
       let stubborn = try strays.script("stubborn_\(strays.token).cgi", "#!/bin/sh\ntrap '' TERM\nsleep 300 &\nwait\n")
       let pid = try strays.spawn([stubborn])
-      try waitUntil("its child") { ReaperProcessTests.children(of: pid).count == 1 }
+      try waitUntil("its child") { ReaperProcessTests.onlyChildSleeps(pid) }
       let reaper = try Self.reaper(strays)
       let orphan = try #require(reaper.scan().orphans.first { $0.pid == pid })
       // The connection outlives its manager: every call on it fails.
