@@ -31,18 +31,30 @@ public enum PrivateManagerFixture {
   public static func withPrivateManager<R>(
     _ body: (ManagerEndpoint, SystemdManager) throws -> R
   ) throws -> R {
+    try run { _, endpoint, manager in try body(endpoint, manager) }
+  }
+
+  /// Like `withPrivateManager`, handing over the `PrivateManager` itself (tests that stop it early).
+  public static func withManagerProcess<R>(
+    _ body: (PrivateManager, SystemdManager) throws -> R
+  ) throws -> R {
+    try run { privateManager, _, manager in try body(privateManager, manager) }
+  }
+
+  private static func run<R>(
+    _ body: (PrivateManager, ManagerEndpoint, SystemdManager) throws -> R
+  ) throws -> R {
     try #require(geteuid() == 0, "private-manager tests need root (CI=true makes this a failure, not a skip)")
     let privateManager = uniqueManager()
     defer {
       do {
-        try privateManager.stop()
+        _ = try privateManager.stop()
       } catch {
         Issue.record("stopping the private manager failed: \(error)")
       }
     }
     let endpoint = try privateManager.start()
-    let manager = try endpoint.connect()
-    return try body(endpoint, manager)
+    return try body(privateManager, endpoint, try endpoint.connect())
   }
 
   /// A unit name unique to this process and call.

@@ -34,7 +34,20 @@ extension PoolRuntime {
         progress(.finished(early[process]!))
         continue
       }
-      jobs[try submit(definition)] = process
+      let job: String
+      do {
+        job = try submit(definition)
+      } catch where error.isNoSuchUnit {
+        // A dependency whose start already failed is unloaded again (transient units are
+        // garbage-collected once inactive), so systemd cannot even queue this start.
+        let result = ProcessStartResult(
+          process: process, unit: unit,
+          outcome: .dependencyFailed("not started: dependency \(pool.processes[process]!.dependsOn.sorted().joined(separator: ", ")) did not start"))
+        early[process] = result
+        progress(.finished(result))
+        continue
+      }
+      jobs[job] = process
       submitted.append(unit)
       progress(.submitted(process: process, unit: unit))
       for auxiliary in [names.livenessService(process), names.livenessTimer(process)] {

@@ -1,3 +1,4 @@
+import CgiPoolTestSupport
 import Foundation
 import SystemdBus
 import Testing
@@ -11,9 +12,9 @@ import Testing
 /// `ScopeTerminator` against a real private manager and real stray processes the
 /// tests start themselves. The pool name and the only pattern carry a random
 /// token, so no process the tests did not start can match.
-@Suite(.serialized, .enabled(if: ScopeManagerFixture.enabled, "needs root"))
+@Suite(.serialized, .enabled(if: PrivateManagerFixture.enabled, "needs root"))
 struct ScopeTerminatorTests {
-  typealias Fixture = ScopeManagerFixture
+  typealias Fixture = PrivateManagerFixture
 
   /// A reaper whose only pattern is `*_<token>.cgi`.
   static func reaper(_ strays: StrayProcesses) throws -> OrphanReaper {
@@ -64,7 +65,7 @@ struct ScopeTerminatorTests {
   }
 
   @Test func straysAreReapedThroughAScope() throws {
-    try Fixture.withPrivateManager { _, manager in
+    try Fixture.withManagerProcess { _, manager in
       let strays = try StrayProcesses()
       defer { strays.cleanup() }
       let started = try Self.startStrays(strays)
@@ -95,7 +96,7 @@ struct ScopeTerminatorTests {
   }
 
   @Test func onlyListedProcessesAreMoved() throws {
-    try Fixture.withPrivateManager { _, manager in
+    try Fixture.withManagerProcess { _, manager in
       let strays = try StrayProcesses()
       defer { strays.cleanup() }
       let parent = try strays.script("parent_\(strays.token).cgi", "#!/bin/sh\nsleep 301 &\nwait\n")
@@ -122,7 +123,7 @@ struct ScopeTerminatorTests {
   }
 
   @Test func unitPathMatchesTheManagers() throws {
-    try Fixture.withPrivateManager { _, manager in
+    try Fixture.withManagerProcess { _, manager in
       let strays = try StrayProcesses()
       defer { strays.cleanup() }
       let holder = try strays.spawn(["/bin/sleep", "302"], startingWith: "/bin/sleep 302")
@@ -138,7 +139,7 @@ struct ScopeTerminatorTests {
   }
 
   @Test func refusalFallsBackToSignalsAndSaysWhy() throws {
-    try Fixture.withPrivateManager { _, manager in
+    try Fixture.withManagerProcess { _, manager in
       let strays = try StrayProcesses()
       defer { strays.cleanup() }
       // A scope of that name already exists (holding a process that is no orphan), so the
@@ -171,7 +172,7 @@ struct ScopeTerminatorTests {
   }
 
   @Test func unreachableManagerFallsBackToSignals() throws {
-    try Fixture.withPrivateManager { privateManager, manager in
+    try Fixture.withManagerProcess { privateManager, manager in
       let strays = try StrayProcesses()
       defer { strays.cleanup() }
       let stubborn = try strays.script("stubborn_\(strays.token).cgi", "#!/bin/sh\ntrap '' TERM\nsleep 300 &\nwait\n")
@@ -194,7 +195,7 @@ struct ScopeTerminatorTests {
   }
 
   @Test func goneProcessesNeedNoScope() throws {
-    try Fixture.withPrivateManager { _, manager in
+    try Fixture.withManagerProcess { _, manager in
       let strays = try StrayProcesses()
       defer { strays.cleanup() }
       let cgi = try strays.symlink("echo_\(strays.token).cgi", to: "/bin/sleep")
