@@ -3,12 +3,15 @@ SWIFT ?= swift
 CGIPOOL := .build/debug/cgipool
 CONFIG ?= $(if $(CGI_POOL_CONFIG),$(CGI_POOL_CONFIG),ops/process_config.json)
 
-.PHONY: help build test start start-bg stop stop-force restart status cleanup units bench logs
+.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
-build: ## Build cgipool (debug).
+deps: ## Install missing system packages (libsystemd-dev, systemd, ...; needs root).
+	@ops/install-deps.sh
+
+build: deps ## Build cgipool (debug).
 	$(SWIFT) build
 
 test: build ## Build, then run every test (unit, end-to-end, real systemd manager, demo pool).
