@@ -15,9 +15,9 @@ build: deps ## Build cgipool (debug).
 	$(SWIFT) build
 
 test: build ## Build, then run every test (unit, end-to-end, real systemd manager, demo pool).
+	python3 -m unittest discover -s ops/demo -p 'test_*.py'
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	python3 -m unittest discover -s ops/demo -p 'test_*.py'
 
 start: build ## Start the pool and stay in the foreground, showing it live (Ctrl+C stops it).
 	ops/startup.sh --no-build --monitor
