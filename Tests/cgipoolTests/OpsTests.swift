@@ -44,6 +44,35 @@ import Testing
       return (process.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
+    /// A `cgipool` run in the background, its output going to a file the test can poll.
+    final class Background {
+      let process = Process()
+      let handle: FileHandle
+      let output: String
+      init(_ arguments: [String], sandbox: Sandbox, name: String) throws {
+        output = sandbox.folder + "/" + name + ".out"
+        try FileManager.default.createDirectory(atPath: sandbox.folder, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        process.executableURL = CgiPoolBinary.executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(sandbox.environment) { _, new in new }
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+      }
+      /// Everything written so far.
+      var text: String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
+      /// Sends `signal` and waits for the exit; returns the exit status.
+      func interrupt(_ signal: Int32 = SIGINT) -> Int32 {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        try? handle.close()
+        return process.terminationStatus
+      }
+      deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    }
+
     func statusJSON() throws -> [[String: Any]] {
       let run = try cgipool(["status", "--json"])
       let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
@@ -105,29 +134,18 @@ import Testing
 
   @Test func monitorModeStopsThePoolOnSIGINT() throws {
     let sandbox = Sandbox()
-    let output = sandbox.folder + "/monitor.out"
-    try FileManager.default.createDirectory(atPath: sandbox.folder, withIntermediateDirectories: true)
-    _ = FileManager.default.createFile(atPath: output, contents: nil)
-    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-    let process = Process()
-    process.executableURL = CgiPoolBinary.executable
-    process.arguments = ["start", "--monitor", "--config", Self.demoConfig]
-    process.environment = ProcessInfo.processInfo.environment.merging(sandbox.environment) { _, new in new }
-    process.standardOutput = handle
-    process.standardError = handle
-    try process.run()
-    defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-    let text = { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
-    #expect(RuntimeWaits.eventually(timeout: 30) { text().contains("monitoring pool cgipool") }, "\(text())")
+    let monitor = try Sandbox.Background(["start", "--monitor", "--config", Self.demoConfig], sandbox: sandbox, name: "monitor")
+    #expect(RuntimeWaits.eventually(timeout: 30) { monitor.text.contains("monitoring pool cgipool") }, "\(monitor.text)")
     // A change the monitor must report: kill a worker, systemd restarts it.
     let worker = try sandbox.statusJSON().first { $0["process"] as? String == "sample_hello" }
     kill(pid_t(try #require(worker?["mainPID"] as? Int)), SIGKILL)
-    #expect(RuntimeWaits.eventually(timeout: 15) { text().contains("sample_hello: restarted by systemd (restart 1)") }, "\(text())")
+    #expect(
+      RuntimeWaits.eventually(timeout: 15) { monitor.text.contains("sample_hello: restarted by systemd (restart 1)") },
+      "\(monitor.text)")
 
-    kill(process.processIdentifier, SIGINT)
-    process.waitUntilExit()
-    try handle.close()
-    #expect(process.terminationStatus == 0, "\(text())")
+    let status = monitor.interrupt()
+    let text = { monitor.text }
+    #expect(status == 0, "\(text())")
     #expect(text().contains("stopping pool cgipool (Ctrl+C again to force)"), "\(text())")
     #expect(text().contains("nothing of the pool is left running"), "\(text())")
     let left = try sandbox.statusJSON().filter { $0["state"] as? String == "active" }
@@ -146,23 +164,11 @@ import Testing
         "after": {"command": ["sleep", "302"], "depends_on": ["slow"]}
       }}
       """.write(toFile: config, atomically: true, encoding: .utf8)
-    let output = sandbox.folder + "/start.out"
-    _ = FileManager.default.createFile(atPath: output, contents: nil)
-    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-    let process = Process()
-    process.executableURL = CgiPoolBinary.executable
-    process.arguments = ["start", "--config", config]
-    process.environment = ProcessInfo.processInfo.environment.merging(sandbox.environment) { _, new in new }
-    process.standardOutput = handle
-    process.standardError = handle
-    try process.run()
-    defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-    let text = { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
-    #expect(RuntimeWaits.eventually(timeout: 30) { text().contains("active     quick") }, "\(text())")
-    kill(process.processIdentifier, SIGINT)
-    process.waitUntilExit()
-    try handle.close()
-    #expect(process.terminationStatus == 130, "\(text())")
+    let start = try Sandbox.Background(["start", "--config", config], sandbox: sandbox, name: "start")
+    #expect(RuntimeWaits.eventually(timeout: 30) { start.text.contains("active     quick") }, "\(start.text)")
+    let exitStatus = start.interrupt()
+    let text = { start.text }
+    #expect(exitStatus == 130, "\(text())")
     #expect(text().contains("CANCELED   slow: start interrupted; stopped again"), "\(text())")
     let status = try CgiPoolBinary.run(["status", "--json", "--config", config], environment: sandbox.environment)
     let document = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
