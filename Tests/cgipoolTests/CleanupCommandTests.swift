@@ -1,3 +1,4 @@
+import CgiPoolTestSupport
 import Foundation
 import Testing
 
@@ -108,26 +109,7 @@ import Testing
     /// Starts `echo_<token>.cgi 300` with default signal handling (the test runner's ignored or
     /// blocked signals must not leak into it) and waits until it has exec'd.
     func startStray() throws -> Int32 {
-      var attributes = posix_spawnattr_t()
-      posix_spawnattr_init(&attributes)
-      defer { posix_spawnattr_destroy(&attributes) }
-      var all = sigset_t()
-      sigfillset(&all)
-      var none = sigset_t()
-      sigemptyset(&none)
-      posix_spawnattr_setsigdefault(&attributes, &all)
-      posix_spawnattr_setsigmask(&attributes, &none)
-      posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-      var actions = posix_spawn_file_actions_t()
-      posix_spawn_file_actions_init(&actions)
-      defer { posix_spawn_file_actions_destroy(&actions) }
-      for fd: Int32 in 0...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
-      let argv = [folder + "/echo_\(token).cgi", "300"]
-      let cArgs = argv.map { strdup($0) } + [nil]
-      defer { cArgs.forEach { free($0) } }
-      var pid: pid_t = 0
-      let status = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environ)
-      guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO) }
+      let pid = try CleanSpawn.spawn([folder + "/echo_\(token).cgi", "300"])
       strays.append(pid)
       for _ in 0..<500 {
         let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
