@@ -9,9 +9,12 @@ extension PoolRuntime {
   public func status(_ requested: [String] = []) throws(SystemdError) -> PoolStatus {
     let now = Self.monotonicMicroseconds()
     var processes: [ProcessStatus] = []
-    for process in requested.isEmpty ? pool.topologicalOrder() : pool.topologicalOrder().filter(requested.contains) {
+    let shown = requested.isEmpty ? pool.topologicalOrder() : pool.topologicalOrder().filter(requested.contains)
+    // One batched read for every unit shown, instead of a round of calls per unit.
+    let states = try manager.unitStates(shown.flatMap { [names.service($0), names.livenessService($0)] })
+    for process in shown {
       let unit = names.service(process)
-      let state = try manager.unitState(unit)
+      let state = states[unit]
       var status = ProcessStatus(
         process: process, unit: unit, state: state?.activeState ?? "inactive", subState: state?.subState ?? "dead",
         mainPID: (state?.mainPID ?? 0) > 0 ? state?.mainPID : nil,
@@ -21,7 +24,7 @@ extension PoolRuntime {
       if let state, state.isActive, state.activeEnterMonotonic > 0, now > state.activeEnterMonotonic {
         status.uptimeSeconds = Double(now - state.activeEnterMonotonic) / 1e6
       }
-      if let probe = try manager.unitState(names.livenessService(process)), probe.mainExitMonotonic > 0 {
+      if let probe = states[names.livenessService(process)], probe.mainExitMonotonic > 0 {
         status.health = probe.result == "success" ? "healthy" : "unhealthy"
         status.healthAgeSeconds = now > probe.mainExitMonotonic ? Double(now - probe.mainExitMonotonic) / 1e6 : 0
       }

@@ -147,6 +147,28 @@ public final class BusSystemdManager: SystemdManaging {
     } catch {
       throw Self.translate(error)
     }
+    return try state(name, path: path)
+  }
+
+  /// One `ListUnitsByPatterns` for all names, then `GetAll` only for the loaded ones.
+  public func unitStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
+    guard !names.isEmpty else { return [:] }
+    // Unit names hold no glob characters, so as patterns they match exactly themselves.
+    let loaded = try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: names) }
+    var states: [String: UnitState] = [:]
+    for unit in loaded where Set(names).contains(unit.name) {
+      do {
+        if let state = try state(unit.name, path: unit.path) { states[unit.name] = state }
+      } catch where error.name == "org.freedesktop.DBus.Error.UnknownObject" {
+        // Unloaded between the listing and the read: not loaded.
+        continue
+      }
+    }
+    return states
+  }
+
+  /// Reads the properties of the unit at `path`.
+  private func state(_ name: String, path: String) throws(SystemdError) -> UnitState? {
     let unit = try translate { () throws(BusError) in try manager.properties(path: path, interface: SystemdManager.unitInterface) }
     var state = UnitState(
       name: name,

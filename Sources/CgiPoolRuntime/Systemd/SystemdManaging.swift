@@ -36,6 +36,8 @@ public protocol SystemdManaging: AnyObject {
   func listUnits(patterns: [String]) throws(SystemdError) -> [String]
   /// A snapshot of one unit's state; `nil` when the unit is not loaded.
   func unitState(_ name: String) throws(SystemdError) -> UnitState?
+  /// Snapshots of many units at once, keyed by name; units that are not loaded are absent.
+  func unitStates(_ names: [String]) throws(SystemdError) -> [String: UnitState]
   /// The PIDs in the unit's cgroup (`GetUnitProcesses`); empty when not loaded.
   func unitProcesses(_ name: String) throws(SystemdError) -> [Int32]
   /// Makes the manager re-read unit files (`Reload`).
