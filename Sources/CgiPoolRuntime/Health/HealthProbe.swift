@@ -56,6 +56,25 @@ public struct HealthProbe: Sendable {
       attempts: attempts, elapsed: elapsed)
   }
 
+  /// Checks the target once, within `timeout` seconds, without the startup delay.
+  ///
+  /// Liveness checks use this: consecutive failures up to `failure_threshold`, not
+  /// retries within one check, absorb a passing blip, and a failing `command` check
+  /// then costs one shell per interval instead of a hundred per second.
+  public func checkOnce() -> ProbeOutcome {
+    let start = MonotonicClock.now()
+    let result = ProbeAttempt.run(target, timeout: timeout)
+    let elapsed = MonotonicClock.now() - start
+    switch result {
+    case .success(let seen):
+      return ProbeOutcome(healthy: true, message: "\(describe()): \(seen)", attempts: 1, elapsed: elapsed)
+    case .failure(let failure):
+      return ProbeOutcome(
+        healthy: false, message: "\(describe()): \(failure.message) (one check, timeout \(Self.seconds(timeout)))",
+        attempts: 1, elapsed: elapsed)
+    }
+  }
+
   /// A short name of the target: `port 127.0.0.1:8080`, `http http://…`, `command '…'`.
   public func describe() -> String {
     switch target {

@@ -1,4 +1,5 @@
 import ProcessConfig
+import UnitCompiler
 
 /// Words for why a unit did not start, from the job result and the unit's state.
 enum FailureExplanation {
@@ -35,7 +36,14 @@ enum FailureExplanation {
         parts.append("start timed out")
       }
     case "start-limit-hit":
-      parts.append("crashed too often (start limit hit: 5 starts in 60s); reset with cgipool start")
+      // ExecMainStatus still holds the last run's end: say how it kept failing, then that systemd gave up.
+      if state.execMainCode == 1 && state.execMainStatus != 0 {
+        parts.append("exited with status \(state.execMainStatus)")
+      } else if state.execMainCode == 2 || state.execMainCode == 3 {
+        parts.append("killed by signal \(state.execMainStatus)")
+      }
+      parts.append(
+        "systemd gave up after \(state.restarts) restart\(state.restarts == 1 ? "" : "s") (start limit hit: \(StartLimit.summary)); `cgipool start` tries again")
     case "success":
       parts.append("start job \(jobResult)")
     default:

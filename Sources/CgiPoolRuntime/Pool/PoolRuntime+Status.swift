@@ -1,4 +1,5 @@
 import ProcessConfig
+import UnitCompiler
 
 #if canImport(Glibc)
   import Glibc
@@ -30,7 +31,7 @@ extension PoolRuntime {
         status.subState = "gone"
         status.note = "restart_policy no: the unit is removed once the process ends successfully"
       } else if state?.result == "start-limit-hit" {
-        status.note = "crashed too often; gave up (start limit). `cgipool start` tries again"
+        status.note = "crashed too often: start limit hit (\(StartLimit.summary)), systemd gave up; `cgipool start` tries again"
       } else if state?.subState == "auto-restart" {
         status.note = "waiting to restart"
       }

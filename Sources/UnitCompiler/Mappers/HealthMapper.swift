@@ -87,6 +87,9 @@ enum HealthMapper {
             UnitSetting("Description", .string(description)),
             UnitSetting("PartOf", .unitNames([main])),
             UnitSetting("After", .unitNames([main])),
+            // Every check is a start of this unit: systemd's default limit (5 starts in 10 s)
+            // would stop short intervals after a few checks and fail the timer with it.
+            UnitSetting("StartLimitIntervalSec", .microseconds(0), busProperty: "StartLimitIntervalUSec"),
           ]),
         UnitSection("Service", service),
       ])
