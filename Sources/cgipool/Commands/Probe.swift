@@ -55,7 +55,9 @@ struct Probe: ParsableCommand {
       if case .failure(let error) = parsed { printError("probe: \(error)") }
       throw ExitCode.failure
     }
-    let probe = HealthProbe(target: probeTarget, timeout: timeout, delay: delay)
+    // Under ExecStartPost= systemd passes the main process's PID; the probe stops waiting once it has ended.
+    let mainPID = livenessOf == nil ? ProcessInfo.processInfo.environment["MAINPID"].flatMap { Int32($0) } : nil
+    let probe = HealthProbe(target: probeTarget, timeout: timeout, delay: delay, mainPID: mainPID)
     guard let unit = livenessOf else {
       let outcome = probe.run()
       print((outcome.healthy ? "healthy: " : "unhealthy: ") + outcome.message)
