@@ -16,7 +16,7 @@ enum FailureExplanation {
   static func describe(jobResult: String, state: UnitState?, spec: ProcessSpec) -> String {
     guard let state else { return "start job \(jobResult); the unit is gone" }
     var parts: [String] = []
-    switch state.result {
+    switch state.hitStartLimit(policy: spec.restartPolicy) ? "start-limit-hit" : state.result {
     case "exit-code":
       if state.execMainCode == 1, let setup = setupFailures[state.execMainStatus] {
         parts.append("\(setup) (\(spec.command[0]), exit status \(state.execMainStatus))")
@@ -43,7 +43,7 @@ enum FailureExplanation {
         parts.append("killed by signal \(state.execMainStatus)")
       }
       parts.append(
-        "systemd gave up after \(state.restarts) restart\(state.restarts == 1 ? "" : "s") (start limit hit: \(StartLimit.summary)); `cgipool start` tries again")
+        "systemd gave up after \(state.restarts) restart\(state.restarts == 1 ? "" : "s") (start limit hit: \(StartLimit.summary))")
     case "success":
       parts.append("start job \(jobResult)")
     default:

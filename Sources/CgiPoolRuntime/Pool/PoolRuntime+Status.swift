@@ -30,7 +30,7 @@ extension PoolRuntime {
         status.finished = true
         status.subState = "gone"
         status.note = "restart_policy no: the unit is removed once the process ends successfully"
-      } else if state?.result == "start-limit-hit" {
+      } else if let state, state.hitStartLimit(policy: pool.processes[process]!.restartPolicy) {
         status.note = "crashed too often: start limit hit (\(StartLimit.summary)), systemd gave up; `cgipool start` tries again"
       } else if state?.subState == "auto-restart" {
         status.note = "waiting to restart"
