@@ -60,5 +60,38 @@ extension Faults {
         #expect(Faults.log(context, "base").components(separatedBy: "crashing\n").count - 1 == Int(StartLimit.burst))
       }
     }
+
+    @Test func recoveryAfterARestartIsReportedAndHeldBackDependentsStart() throws {
+      // The first run crashes before it is healthy; the restarted one comes up.
+      let script = "if [ -e crashed-once ]; then touch ready; exec sleep 300; fi; touch crashed-once; exit 1"
+      let json = """
+        {"name": "flaky", "processes": {
+          "base": {"command": ["sh", "-c", \(RuntimeHarness.quote(script))], "restart_policy": "on-failure", "restart_delay": 0.2,
+            "health_check": {"type": "command", "target": "test -e ready", "timeout": 5}},
+          "app": {"command": ["sleep", "300"], "depends_on": ["base"]}
+        }}
+        """
+      try RuntimeHarness.withPool(json) { context in
+        var events: [ProcessStartResult] = []
+        let report = try context.runtime.start { event in
+          if case .finished(let result) = event { events.append(result) }
+        }
+        #expect(report.succeeded, "\(report)")
+        #expect(report.results.map(\.outcome) == [.started, .started])
+        // What start said as it happened: base restarting, app held back, then both up.
+        let said = events.map { result -> String in
+          switch result.outcome {
+          case .restarting: return "\(result.process) restarting"
+          case .dependencyFailed: return "\(result.process) held back"
+          case .started: return "\(result.process) started"
+          default: return "\(result.process) \(result.outcome)"
+          }
+        }
+        #expect(said == ["base restarting", "app held back", "base started", "app started"], "\(said)")
+        let base = try #require(try Faults.state(context, "flaky-base.service"))
+        #expect(base.isActive && base.restarts == 1)
+        #expect(try Faults.state(context, "flaky-app.service")?.isActive == true)
+      }
+    }
   }
 }
