@@ -48,6 +48,10 @@ enum HealthMapper {
           "Unit",
           [
             UnitSetting("Description", .string(description)),
+            // A timer's default dependencies order it before timers.target, which a user
+            // manager's basic.target (and so every service) is ordered after: with After=
+            // the main unit below, that closes an ordering cycle and systemd drops jobs.
+            UnitSetting("DefaultDependencies", .bool(false)),
             UnitSetting("PartOf", .unitNames([main])),
             UnitSetting("After", .unitNames([main])),
           ]),
