@@ -66,6 +66,16 @@ import UnitCompiler
     #expect(compiled.unit(named: "demo-pool_manager.service")?.values(of: "Wants") == [.unitNames(["demo-pool_manager.liveness.timer"])])
   }
 
+  @Test func livenessCheckUnitHasNoStartLimitButTheMainUnitDoes() throws {
+    // Each check starts the oneshot again; the default 5-in-10s limit would end short intervals.
+    let check = try #require(compiled.unit(named: "demo-pool_manager.liveness.service"))
+    #expect(check.values(of: "StartLimitIntervalSec") == [.microseconds(0)])
+    let main = try #require(compiled.unit(named: "demo-pool_manager.service"))
+    #expect(main.values(of: "StartLimitIntervalSec") == [.microseconds(60_000_000)])
+    #expect(main.values(of: "StartLimitBurst") == [.count(5)])
+    #expect(StartLimit.summary == "5 starts in 60s")
+  }
+
   @Test func execKeepsArgv0AndResolvesPath() throws {
     let manager = try #require(compiled.unit(named: "demo-pool_manager.service"))
     #expect(

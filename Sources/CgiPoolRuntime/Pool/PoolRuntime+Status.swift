@@ -1,4 +1,5 @@
 import ProcessConfig
+import UnitCompiler
 
 #if canImport(Glibc)
   import Glibc
@@ -32,8 +33,14 @@ extension PoolRuntime {
         status.finished = true
         status.subState = "gone"
         status.note = "restart_policy no: the unit is removed once the process ends successfully"
-      } else if state?.result == "start-limit-hit" {
-        status.note = "crashed too often; gave up (start limit). `cgipool start` tries again"
+      } else if let state, state.hitStartLimit(policy: pool.processes[process]!.restartPolicy) {
+        status.note = "crashed too often: start limit hit (\(StartLimit.summary)), systemd gave up; `cgipool start` tries again"
+      } else if let state, state.activeState == "failed", state.result == "timeout", state.execMainCode == 2,
+        state.execMainStatus == SIGKILL, state.activeEnterMonotonic >= state.mainStartMonotonic, state.mainStartMonotonic > 0
+      {
+        // Killed after a timeout once this process had been active (a start timeout never got
+        // that far): the stop's SIGTERM went unheeded.
+        status.note = "did not stop within its stop_timeout and was killed (SIGKILL)"
       } else if state?.subState == "auto-restart" {
         status.note = "waiting to restart"
       }

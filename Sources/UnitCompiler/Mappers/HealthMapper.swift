@@ -48,6 +48,10 @@ enum HealthMapper {
           "Unit",
           [
             UnitSetting("Description", .string(description)),
+            // A timer's default dependencies order it before timers.target, which a user
+            // manager's basic.target (and so every service) is ordered after: with After=
+            // the main unit below, that closes an ordering cycle and systemd drops jobs.
+            UnitSetting("DefaultDependencies", .bool(false)),
             UnitSetting("PartOf", .unitNames([main])),
             UnitSetting("After", .unitNames([main])),
           ]),
@@ -87,6 +91,9 @@ enum HealthMapper {
             UnitSetting("Description", .string(description)),
             UnitSetting("PartOf", .unitNames([main])),
             UnitSetting("After", .unitNames([main])),
+            // Every check is a start of this unit: systemd's default limit (5 starts in 10 s)
+            // would stop short intervals after a few checks and fail the timer with it.
+            UnitSetting("StartLimitIntervalSec", .microseconds(0), busProperty: "StartLimitIntervalUSec"),
           ]),
         UnitSection("Service", service),
       ])

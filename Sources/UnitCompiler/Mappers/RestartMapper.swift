@@ -1,9 +1,9 @@
 /// Maps `restart_policy` and the limits that keep a crash loop from running forever.
 enum RestartMapper {
   /// Window of the start-rate limit.
-  static let startLimitInterval: Double = 60
+  static let startLimitInterval: Double = StartLimit.interval
   /// Starts allowed within the window; the next one leaves the unit failed.
-  static let startLimitBurst: UInt32 = 5
+  static let startLimitBurst: UInt32 = StartLimit.burst
   /// Backoff steps on managers that support `RestartSteps=`.
   static let restartSteps: UInt32 = 5
   /// The longest backoff delay on managers that support `RestartMaxDelaySec=`.

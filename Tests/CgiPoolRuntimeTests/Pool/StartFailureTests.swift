@@ -33,7 +33,7 @@ import Testing
   }
 
   @Test func executableRemovedAfterCompileFailsTheStart() throws {
-    let json = #"{"name": "gone", "processes": {"tool": {"command": ["./tool.sh"]}}}"#
+    let json = #"{"name": "gone", "processes": {"tool": {"command": ["./tool.sh"], "restart_delay": 0.1}}}"#
     // The compiler resolves commands, so the script must exist for the compile and vanish before the start.
     try RuntimeHarness.withPoolPreparing(json, prepare: { folder in
       try "#!/bin/sh\nexec sleep 300\n".write(toFile: folder + "/tool.sh", atomically: true, encoding: .utf8)
@@ -42,13 +42,13 @@ import Testing
       try FileManager.default.removeItem(atPath: context.folder + "/tool.sh")
       let report = try context.runtime.start()
       #expect(!report.succeeded)
-      // Policy on-failure: the start failed and systemd retries; start says both.
-      guard case .restarting(let why)? = report.results.first?.outcome else {
-        Issue.record("expected a failed start that systemd retries: \(report)")
+      // Policy on-failure: systemd retries; start follows the retries to their end (Faults.CrashAtStart).
+      guard case .failed(let why)? = report.results.first?.outcome else {
+        Issue.record("expected a failed start after systemd's retries: \(report)")
         return
       }
       #expect(why.contains("cannot execute the command (./tool.sh"), "\(why)")
-      #expect(why.contains("systemd is restarting it"), "\(why)")
+      #expect(why.contains("systemd gave up after 5 restarts"), "\(why)")
       #expect(why.contains("203"), "\(why)")
     }
   }
