@@ -1,3 +1,4 @@
+import CgiPoolTestSupport
 import Foundation
 import Testing
 
@@ -23,35 +24,16 @@ struct CgiPoolCommand {
 
   /// Starts `cgipool arguments --config <config>` (no config for `manager`) without waiting; output goes to `<folder>/<name>.out|.err`.
   func spawn(_ arguments: [String], name: String) throws -> pid_t {
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var all = sigset_t()
-    sigfillset(&all)
-    var none = sigset_t()
-    sigemptyset(&none)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, folder + "/\(name).out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, folder + "/\(name).err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CGI_POOL_") && !$0.key.hasPrefix("CGIPOOL_") }
     variables.merge(environment) { $1 }
     // `manager` commands take no config.
     let argv = [RuntimeHarness.cgipool] + arguments + (arguments.first == "manager" ? [] : ["--config", config])
-    let cArguments = argv.map { strdup($0) } + [nil]
-    let cEnvironment = variables.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-      cArguments.forEach { free($0) }
-      cEnvironment.forEach { free($0) }
+    let pid: pid_t
+    do {
+      pid = try CleanSpawn.spawn(argv, stdout: folder + "/\(name).out", stderr: folder + "/\(name).err", environment: variables)
+    } catch {
+      throw FixtureError("cannot run cgipool: \(error)")
     }
-    var pid: pid_t = 0
-    let status = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
-    guard status == 0 else { throw FixtureError("cannot run cgipool: \(String(cString: strerror(status)))") }
     return pid
   }
 

@@ -1,3 +1,4 @@
+import CgiPoolTestSupport
 import Foundation
 import Testing
 
@@ -41,27 +42,11 @@ final class FixtureServer {
   /// `posix_spawn` with default signal handling and an empty signal mask: a test thread's
   /// blocked signals would otherwise be inherited (Foundation's `Process` passes them on).
   static func spawn(_ argv: [String]) throws -> pid_t {
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var all = sigset_t()
-    sigfillset(&all)
-    var none = sigset_t()
-    sigemptyset(&none)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    let words = argv.map { strdup($0) } + [nil]
-    defer { words.forEach { free($0) } }
-    var pid: pid_t = 0
-    let status = posix_spawn(&pid, argv[0], &actions, &attributes, words, environ)
-    guard status == 0 else { throw FixtureError("cannot start \(argv[0]): \(String(cString: strerror(status)))") }
-    return pid
+    do {
+      return try CleanSpawn.spawn(argv, stderr: nil)
+    } catch {
+      throw FixtureError("cannot start \(argv[0]): \(error)")
+    }
   }
 }
 
