@@ -113,6 +113,26 @@ extension BusMessage {
     }
   }
 
+  /// Reads an `a{sv}` property dictionary, decoding only the values of `keys` and skipping
+  /// the rest in place (`sd_bus_message_skip`): a unit's `GetAll` holds hundreds of properties.
+  public func readProperties(only keys: Set<String>) throws(BusError) -> [String: BusValue] {
+    guard try CBus.enterContainer(pointer, "a", "{sv}") else {
+      throw BusError(errno: ENXIO, message: "expected a property dictionary (a{sv})", function: "BusMessage.readProperties")
+    }
+    var properties: [String: BusValue] = [:]
+    while try CBus.enterContainer(pointer, "e", "sv") {
+      let key = try readStringLike("s")
+      if keys.contains(key), let value = try readValue() {
+        properties[key] = value.unwrapped
+      } else {
+        try CBus.skip(pointer, "v")
+      }
+      try CBus.exitContainer(pointer)
+    }
+    try CBus.exitContainer(pointer)
+    return properties
+  }
+
   private func readContainer(_ type: Unicode.Scalar, _ contents: String) throws(BusError) -> [BusValue] {
     guard try CBus.enterContainer(pointer, type, contents) else { return [] }
     let values = try readAll()

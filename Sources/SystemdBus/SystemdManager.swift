@@ -170,6 +170,16 @@ public final class SystemdManager {
     return dictionary.mapValues(\.unwrapped)
   }
 
+  /// The properties named in `keys`, of every interface of the object at `path`, in one call
+  /// (`org.freedesktop.DBus.Properties.GetAll` with an empty interface name, which sd-bus
+  /// answers with all interfaces); the other values are skipped unread.
+  public func properties(path: String, only keys: Set<String>) throws(BusError) -> [String: BusValue] {
+    let message = try connection.methodCall(destination: Self.destination, path: path, interface: Self.propertiesInterface, member: "GetAll")
+    try message.append(string: "")
+    let reply = try connection.call(message, timeout: callTimeout)
+    return try reply.readProperties(only: keys)
+  }
+
   /// Every property of `interface` of the unit `name`, loading the unit if needed
   /// (`org.freedesktop.systemd1.Manager.LoadUnit` + `org.freedesktop.DBus.Properties.GetAll`).
   public func unitProperties(_ name: String, interface: String = SystemdManager.unitInterface) throws(BusError) -> [String: BusValue] {

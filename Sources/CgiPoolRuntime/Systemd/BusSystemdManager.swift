@@ -167,34 +167,41 @@ public final class BusSystemdManager: SystemdManaging {
     return states
   }
 
-  /// Reads the properties of the unit at `path`.
+  /// The properties `UnitState` is made of, across the unit and service interfaces.
+  static let stateProperties: Set<String> = [
+    "LoadState", "ActiveState", "SubState", "ActiveEnterTimestampMonotonic", "Description", "MainPID", "NRestarts",
+    "Result", "ExecMainCode", "ExecMainStatus", "ExecMainStartTimestampMonotonic", "ExecMainExitTimestampMonotonic",
+    "MemoryCurrent", "ExecStart", "Environment", "WorkingDirectory",
+  ]
+
+  /// Reads the properties of the unit at `path`: one `GetAll` over every interface, decoding only
+  /// what `UnitState` needs.
   private func state(_ name: String, path: String) throws(SystemdError) -> UnitState? {
-    let unit = try translate { () throws(BusError) in try manager.properties(path: path, interface: SystemdManager.unitInterface) }
+    let properties = try translate { () throws(BusError) in try manager.properties(path: path, only: Self.stateProperties) }
     var state = UnitState(
       name: name,
-      loadState: unit["LoadState"]?.stringValue ?? "",
-      activeState: unit["ActiveState"]?.stringValue ?? "",
-      subState: unit["SubState"]?.stringValue ?? "",
-      activeEnterMonotonic: unit["ActiveEnterTimestampMonotonic"]?.uint64Value ?? 0,
-      description: unit["Description"]?.stringValue ?? "")
+      loadState: properties["LoadState"]?.stringValue ?? "",
+      activeState: properties["ActiveState"]?.stringValue ?? "",
+      subState: properties["SubState"]?.stringValue ?? "",
+      activeEnterMonotonic: properties["ActiveEnterTimestampMonotonic"]?.uint64Value ?? 0,
+      description: properties["Description"]?.stringValue ?? "")
     // A name other units merely reference is a stub systemd could not load: not a unit of ours yet.
     if state.loadState == "not-found" && state.activeState == "inactive" { return nil }
     guard name.hasSuffix(".service") else { return state }
-    let service = try translate { () throws(BusError) in try manager.properties(path: path, interface: SystemdManager.serviceInterface) }
-    state.mainPID = Int32(truncatingIfNeeded: service["MainPID"]?.uint64Value ?? 0)
-    state.restarts = UInt32(truncatingIfNeeded: service["NRestarts"]?.uint64Value ?? 0)
-    state.result = service["Result"]?.stringValue ?? ""
-    state.execMainCode = Int32(truncatingIfNeeded: service["ExecMainCode"]?.int64Value ?? 0)
-    state.execMainStatus = Int32(truncatingIfNeeded: service["ExecMainStatus"]?.int64Value ?? 0)
-    state.mainStartMonotonic = service["ExecMainStartTimestampMonotonic"]?.uint64Value ?? 0
-    state.mainExitMonotonic = service["ExecMainExitTimestampMonotonic"]?.uint64Value ?? 0
-    if let memory = service["MemoryCurrent"]?.uint64Value, memory != UInt64.max { state.memoryBytes = memory }
-    state.execStart = (service["ExecStart"]?.arrayValues ?? []).compactMap { entry in
+    state.mainPID = Int32(truncatingIfNeeded: properties["MainPID"]?.uint64Value ?? 0)
+    state.restarts = UInt32(truncatingIfNeeded: properties["NRestarts"]?.uint64Value ?? 0)
+    state.result = properties["Result"]?.stringValue ?? ""
+    state.execMainCode = Int32(truncatingIfNeeded: properties["ExecMainCode"]?.int64Value ?? 0)
+    state.execMainStatus = Int32(truncatingIfNeeded: properties["ExecMainStatus"]?.int64Value ?? 0)
+    state.mainStartMonotonic = properties["ExecMainStartTimestampMonotonic"]?.uint64Value ?? 0
+    state.mainExitMonotonic = properties["ExecMainExitTimestampMonotonic"]?.uint64Value ?? 0
+    if let memory = properties["MemoryCurrent"]?.uint64Value, memory != UInt64.max { state.memoryBytes = memory }
+    state.execStart = (properties["ExecStart"]?.arrayValues ?? []).compactMap { entry in
       guard let fields = entry.structFields, fields.count >= 2, let path = fields[0].stringValue else { return nil }
       return ExecCommandState(path: path, argv: (fields[1].arrayValues ?? []).compactMap(\.stringValue))
     }
-    state.environment = (service["Environment"]?.arrayValues ?? []).compactMap(\.stringValue)
-    state.workingDirectory = service["WorkingDirectory"]?.stringValue ?? ""
+    state.environment = (properties["Environment"]?.arrayValues ?? []).compactMap(\.stringValue)
+    state.workingDirectory = properties["WorkingDirectory"]?.stringValue ?? ""
     return state
   }
 
