@@ -67,7 +67,8 @@ public struct JournalLocation: Sendable, Equatable {
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = timeZone
     formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-    let date = Date(timeIntervalSince1970: Double(entry.realtimeMicroseconds) / 1e6)
+    // Whole seconds, truncated: the formatter would round 20.999999 up to 21.
+    let date = Date(timeIntervalSince1970: Double(entry.realtimeMicroseconds / 1_000_000))
     return formatter.string(from: date) + " " + entry.message
   }
 }
