@@ -22,7 +22,8 @@ extension PoolRuntime {
         uptimeSeconds: nil, restarts: state?.restarts ?? 0, memoryBytes: state?.memoryBytes,
         lastResult: state?.result ?? "-", health: nil, healthAgeSeconds: nil,
         logFile: journal == nil ? logDirectory.map { $0 + "/" + process + ".log" } : nil, note: nil)
-      status.logsInJournal = journal != nil
+      // Only set under the journal, so the file-based JSON stays as it was.
+      status.logsInJournal = journal != nil ? true : nil
       if let state, state.isActive, state.activeEnterMonotonic > 0, now > state.activeEnterMonotonic {
         status.uptimeSeconds = Double(now - state.activeEnterMonotonic) / 1e6
       }

@@ -83,14 +83,14 @@ struct JournalLocationTests {
       #expect(status.processes.map(\.logFile) == [nil])
       #expect(status.processes.map(\.logsInJournal) == [true])
     }
-    // The same runtime over files names the file and keeps the flag off.
+    // The same runtime over files names the file and leaves the flag out.
     try PrivateManagerFixture.withPrivateManager { _, manager in
       let runtime = PoolRuntime(
         pool: pool, compiled: compiled, manager: BusSystemdManager(manager: manager, description: "test"),
         logDirectory: "/tmp/logs")
       let status = try runtime.status()
       #expect(status.processes.map(\.logFile) == ["/tmp/logs/web.log"])
-      #expect(status.processes.map(\.logsInJournal) == [false])
+      #expect(status.processes.map(\.logsInJournal) == [nil])
     }
   }
 }
