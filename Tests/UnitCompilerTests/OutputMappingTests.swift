@@ -23,4 +23,19 @@ import UnitCompiler
       #expect(unit.values(of: "StandardError").isEmpty, "\(unit.name)")
     }
   }
+
+  @Test func journalOutputIsSaidExplicitlyOnServiceAndProbe() throws {
+    var options = TestPools.options
+    options.journalOutput = true
+    let compiled = try UnitCompiler(options: options).compile(TestPools.demo())
+    for name in ["demo-pool_manager.service", "demo-pool_manager.liveness.service", "demo-warmup.service"] {
+      let unit = try #require(compiled.unit(named: name))
+      #expect(unit.values(of: "StandardOutput") == [.string("journal")], "\(name)")
+      #expect(unit.values(of: "StandardError") == [.string("journal")], "\(name)")
+    }
+    // A log directory wins: files are what was asked for.
+    options.logDirectory = "/logs"
+    let files = try UnitCompiler(options: options).compile(TestPools.demo())
+    #expect(files.unit(named: "demo-warmup.service")?.values(of: "StandardOutput") == [.string("append:/logs/warmup.log")])
+  }
 }

@@ -12,10 +12,18 @@ enum ExecMapper {
     }
     mapped.service.append(
       UnitSetting("ExecStart", .exec(ExecCommand(path: context.executable, argv: context.process.command))))
-    if let logDirectory = context.options.logDirectory {
-      mapped.service += outputSettings(logDirectory: logDirectory, process: context.process.name)
-    }
+    mapped.service += outputSettings(context.options, process: context.process.name)
     return mapped
+  }
+
+  /// The output settings `options` ask for: appending to the process's file, the journal said
+  /// explicitly, or none (the manager's default).
+  static func outputSettings(_ options: CompileOptions, process: String) -> [UnitSetting] {
+    if let logDirectory = options.logDirectory {
+      return outputSettings(logDirectory: logDirectory, process: process)
+    }
+    guard options.journalOutput else { return [] }
+    return [UnitSetting("StandardOutput", .string("journal")), UnitSetting("StandardError", .string("journal"))]
   }
 
   /// Output settings appending stdout and stderr to `<logDirectory>/<process>.log`.

@@ -79,9 +79,7 @@ enum HealthMapper {
     }
     service.append(
       UnitSetting("ExecStart", .exec(ExecCommand(path: context.options.probeExecutable, argv: argv))))
-    if let logDirectory = context.options.logDirectory {
-      service += ExecMapper.outputSettings(logDirectory: logDirectory, process: process)
-    }
+    service += ExecMapper.outputSettings(context.options, process: process)
     let probe = UnitDefinition(
       name: names.livenessService(process), kind: .service, process: process,
       sections: [

@@ -45,7 +45,8 @@ struct RuntimeSession {
     let journal = JournalLocation.detect(kind: located.endpoint.kind)
     let unitLogDirectory = journal == nil ? logDirectory : nil
     let compiled = try compile(
-      pool, config: config, logDirectory: unitLogDirectory, version: version, busAddress: busAddress)
+      pool, config: config, logDirectory: unitLogDirectory, journalOutput: journal != nil, version: version,
+      busAddress: busAddress)
     let runtime = PoolRuntime(
       pool: pool, compiled: compiled,
       manager: BusSystemdManager(manager: located.manager, description: located.description),
@@ -55,12 +56,13 @@ struct RuntimeSession {
 
   /// Compiles `pool` for this machine; exits 65 with every problem when it cannot.
   static func compile(
-    _ pool: PoolConfig, config: ConfigOptions, logDirectory: String?, version: Int?, busAddress: String?
+    _ pool: PoolConfig, config: ConfigOptions, logDirectory: String?, journalOutput: Bool = false, version: Int?,
+    busAddress: String?
   ) throws -> CompiledPool {
     let options = CompileOptions(
       probeExecutable: Executable.path,
       searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
-      logDirectory: logDirectory, managerVersion: version, busAddress: busAddress)
+      logDirectory: logDirectory, journalOutput: journalOutput, managerVersion: version, busAddress: busAddress)
     do {
       return try UnitCompiler(options: options).compile(pool)
     } catch {
