@@ -31,10 +31,6 @@ struct Logs: ParsableCommand {
     valueName: "path"))
   var journalDirectory: String?
 
-  func validate() throws {
-    if lines < 0 { throw ValidationError("-n needs a count of 0 or more") }
-  }
-
   func run() throws {
     let pool = try configOptions.load()
     guard pool.processes[process] != nil else {
