@@ -5,8 +5,9 @@
 #   dbus-user-session            the private manager's user bus socket
 #   util-linux                   unshare (the private manager's mount namespace)
 #   python3 + curl               the demo pool, and trying it
+#   systemd-journal-remote       writes the real journal files the journal reader's tests read
 set -euo pipefail
-packages=(libsystemd-dev pkg-config systemd dbus-user-session util-linux python3 curl procps)
+packages=(libsystemd-dev pkg-config systemd systemd-journal-remote dbus-user-session util-linux python3 curl procps)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -21,7 +21,9 @@ extension PoolRuntime {
         mainPID: (state?.mainPID ?? 0) > 0 ? state?.mainPID : nil,
         uptimeSeconds: nil, restarts: state?.restarts ?? 0, memoryBytes: state?.memoryBytes,
         lastResult: state?.result ?? "-", health: nil, healthAgeSeconds: nil,
-        logFile: logDirectory.map { $0 + "/" + process + ".log" }, note: nil)
+        logFile: journal == nil ? logDirectory.map { $0 + "/" + process + ".log" } : nil, note: nil)
+      // Only set under the journal, so the file-based JSON stays as it was.
+      status.logsInJournal = journal != nil ? true : nil
       if let state, state.isActive, state.activeEnterMonotonic > 0, now > state.activeEnterMonotonic {
         status.uptimeSeconds = Double(now - state.activeEnterMonotonic) / 1e6
       }

@@ -14,17 +14,24 @@ public final class PoolRuntime {
   public let manager: any SystemdManaging
   /// Where each process's output is appended, if anywhere.
   public let logDirectory: String?
+  /// The journal keeping each process's output, when the units write to the journal.
+  public let journal: JournalLocation?
   /// The naming scheme of the pool's units.
   public let names: UnitNames
   /// The transient form of every unit that can be transient, by name.
   let transientUnits: [String: TransientUnit]
 
-  /// Creates a runtime for `compiled` on `manager`.
-  public init(pool: PoolConfig, compiled: CompiledPool, manager: any SystemdManaging, logDirectory: String?) {
+  /// Creates a runtime for `compiled` on `manager`; output is in `logDirectory`'s files or, when
+  /// `journal` is given, in the journal.
+  public init(
+    pool: PoolConfig, compiled: CompiledPool, manager: any SystemdManaging, logDirectory: String?,
+    journal: JournalLocation? = nil
+  ) {
     self.pool = pool
     self.compiled = compiled
     self.manager = manager
     self.logDirectory = logDirectory
+    self.journal = journal
     self.names = UnitNames(pool: pool.name)
     self.transientUnits = Dictionary(
       uniqueKeysWithValues: TransientUnitBuilder.build(compiled).map { ($0.name, $0) })
@@ -61,7 +68,14 @@ public final class PoolRuntime {
 
   /// The last line the health probe wrote to the process's log, if logs are kept.
   func lastProbeLine(_ process: String) -> String? {
+    let isProbeLine = { (line: String) in line.hasPrefix("unhealthy: ") || line.hasPrefix("healthy: ") }
+    if let journal {
+      // Readiness probes write as the service (ExecStartPost=), liveness probes as their own unit.
+      let units = [names.service(process), names.livenessService(process)]
+      let entries = (try? journal.open(units: units).tail(200)) ?? []
+      return entries.map(\.message).last(where: isProbeLine)
+    }
     guard let logDirectory else { return nil }
-    return LogFile(path: logDirectory + "/" + process + ".log").lastLine { $0.hasPrefix("unhealthy: ") || $0.hasPrefix("healthy: ") }
+    return LogFile(path: logDirectory + "/" + process + ".log").lastLine(where: isProbeLine)
   }
 }

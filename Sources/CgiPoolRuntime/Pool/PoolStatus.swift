@@ -24,6 +24,8 @@ public struct ProcessStatus: Sendable, Equatable, Codable {
   public var healthAgeSeconds: Double?
   /// The process's log file, when logs are kept in files.
   public var logFile: String?
+  /// True when the process's output is in the journal (`cgipool logs` reads it there); nil when in files.
+  public var logsInJournal: Bool?
   /// A hint when the state needs the operator (start limit hit, restarting).
   public var note: String?
   /// A `restart_policy: no` process whose unit is gone: it ran and was removed, as the policy says.

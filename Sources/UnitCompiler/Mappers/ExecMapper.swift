@@ -11,15 +11,23 @@ enum ExecMapper {
     mapped.service += environmentSettings(context.process)
     mapped.service.append(
       UnitSetting("ExecStart", .exec(ExecCommand(path: context.executable, argv: context.process.command))))
-    if let logDirectory = context.options.logDirectory {
-      mapped.service += outputSettings(logDirectory: logDirectory, process: context.process.name)
-    }
+    mapped.service += outputSettings(context.options, process: context.process.name)
     return mapped
   }
 
   /// One `Environment=` per variable, sorted by name.
   static func environmentSettings(_ process: ProcessSpec) -> [UnitSetting] {
     process.env.keys.sorted().map { UnitSetting("Environment", .environment(name: $0, value: process.env[$0]!)) }
+  }
+
+  /// The output settings `options` ask for: appending to the process's file, the journal said
+  /// explicitly, or none (the manager's default).
+  static func outputSettings(_ options: CompileOptions, process: String) -> [UnitSetting] {
+    if let logDirectory = options.logDirectory {
+      return outputSettings(logDirectory: logDirectory, process: process)
+    }
+    guard options.journalOutput else { return [] }
+    return [UnitSetting("StandardOutput", .string("journal")), UnitSetting("StandardError", .string("journal"))]
   }
 
   /// Output settings appending stdout and stderr to `<logDirectory>/<process>.log`.

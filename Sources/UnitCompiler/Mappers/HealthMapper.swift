@@ -78,9 +78,7 @@ enum HealthMapper {
     service += ExecMapper.environmentSettings(context.process)
     service.append(
       UnitSetting("ExecStart", .exec(probeCommand(context, check, timeout: min(check.timeout, check.interval), options: options))))
-    if let logDirectory = context.options.logDirectory {
-      service += ExecMapper.outputSettings(logDirectory: logDirectory, process: process)
-    }
+    service += ExecMapper.outputSettings(context.options, process: process)
     let probe = UnitDefinition(
       name: names.livenessService(process), kind: .service, process: process,
       sections: [

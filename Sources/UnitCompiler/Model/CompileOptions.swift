@@ -6,6 +6,9 @@ public struct CompileOptions: Sendable {
   public var searchPath: String
   /// Where each process's output is appended (`<dir>/<process>.log`); `nil` leaves output to the journal.
   public var logDirectory: String?
+  /// With no `logDirectory`: say `StandardOutput=journal`/`StandardError=journal` explicitly, so
+  /// output reaches journald even where the manager's default output is something else.
+  public var journalOutput: Bool
   /// The manager's version (`systemd --version`), enabling newer settings such as `RestartSteps=`.
   public var managerVersion: Int?
   /// The bus address liveness probes use to reach the manager; `nil` lets them find it themselves.
@@ -18,6 +21,7 @@ public struct CompileOptions: Sendable {
     probeExecutable: String,
     searchPath: String = "/usr/local/bin:/usr/bin:/bin",
     logDirectory: String? = nil,
+    journalOutput: Bool = false,
     managerVersion: Int? = nil,
     busAddress: String? = nil,
     fileSystem: any FileSystemInspecting = LocalFileSystem()
@@ -25,6 +29,7 @@ public struct CompileOptions: Sendable {
     self.probeExecutable = probeExecutable
     self.searchPath = searchPath
     self.logDirectory = logDirectory
+    self.journalOutput = journalOutput
     self.managerVersion = managerVersion
     self.busAddress = busAddress
     self.fileSystem = fileSystem

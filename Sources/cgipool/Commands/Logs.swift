@@ -1,12 +1,18 @@
 import ArgumentParser
 import CgiPoolRuntime
 import Foundation
+import SystemdBus
+import UnitCompiler
 
 /// `cgipool logs`: shows a process's output.
 struct Logs: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show a process's output (stdout and stderr, health probe lines included).",
-    discussion: "Each process's output is appended by systemd to <log dir>/<process>.log; see `cgipool status` for the folder."
+    discussion: """
+      Under the host's system manager, where journald runs, output is in the journal and is read from there \
+      (the process's unit and its liveness unit). Elsewhere (the private manager) systemd appends it to \
+      <log dir>/<process>.log. `cgipool status` says which.
+      """
   )
 
   @OptionGroup var configOptions: ConfigOptions
@@ -20,13 +26,30 @@ struct Logs: ParsableCommand {
   @Flag(name: .shortAndLong, help: "Keep printing new lines as they are written (Ctrl+C ends).")
   var follow = false
 
+  @Option(name: .customLong("journal-dir"), help: ArgumentHelp(
+    "Read the journal files in this folder instead of the local journal (e.g. one copied from another machine).",
+    valueName: "path"))
+  var journalDirectory: String?
+
   func run() throws {
     let pool = try configOptions.load()
     guard pool.processes[process] != nil else {
       printError("error: no process \"\(process)\" in \(configOptions.path) (processes: \(pool.processNames.joined(separator: ", ")))")
       throw ExitCode.failure
     }
+    let names = UnitNames(pool: pool.name)
+    let units = [names.service(process), names.livenessService(process)]
     let path = LogLocation.directory(pool: pool.name) + "/" + process + ".log"
+    if let journalDirectory {
+      try showJournal(JournalLocation(source: .directory(journalDirectory), unitFields: JournalLocation.local.unitFields), units: units)
+      return
+    }
+    // Where journald runs, the journal is asked first: a log file there is a leftover of a run
+    // under the private manager, unless the journal knows nothing of the process.
+    if JournalLocation.journaldRuns(), hasEntries(JournalLocation.local, units: units) || !FileManager.default.fileExists(atPath: path) {
+      try showJournal(.local, units: units)
+      return
+    }
     guard FileManager.default.fileExists(atPath: path) else {
       printError("no log yet for \(process) (\(path)); has it been started?")
       throw ExitCode.failure
@@ -34,6 +57,31 @@ struct Logs: ParsableCommand {
     for line in LogFile(path: path).tail(lines) { print(line) }
     guard follow else { return }
     try followFile(path)
+  }
+
+  /// True when the journal at `location` holds at least one entry of `units`.
+  private func hasEntries(_ location: JournalLocation, units: [String]) -> Bool {
+    ((try? location.open(units: units).tail(1)) ?? []).isEmpty == false
+  }
+
+  /// Prints the last lines of `units` from the journal, then (with `-f`) what they write next.
+  private func showJournal(_ location: JournalLocation, units: [String]) throws {
+    // Each followed line must reach a pipe as it is written, not when a buffer fills.
+    if follow { StandardOutput.lineBuffered() }
+    do {
+      let journal = try location.open(units: units)
+      for entry in try journal.tail(lines) { print(JournalLocation.line(entry)) }
+      guard follow else { return }
+      while true {
+        while let entry = try journal.next() {
+          print(JournalLocation.line(entry))
+        }
+        _ = try journal.wait(timeoutMicroseconds: 1_000_000)
+      }
+    } catch {
+      printError("error: reading the journal: \(error)")
+      throw ExitCode.failure
+    }
   }
 
   /// Prints what is appended to `path` until interrupted.

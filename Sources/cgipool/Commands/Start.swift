@@ -33,7 +33,9 @@ struct Start: ParsableCommand {
       throw ExitCode.failure
     }
     if cleanup { try CleanupRunner.run(pool: session.pool) }
-    try FileManager.default.createDirectory(atPath: session.runtime.logDirectory ?? "/tmp", withIntermediateDirectories: true)
+    if let logDirectory = session.runtime.logDirectory {
+      try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+    }
     print("starting pool \(session.pool.name) on \(session.located)")
     let clock = ContinuousClock()
     let began = clock.now

@@ -23,7 +23,9 @@ enum StatusFormatter {
     for process in status.processes {
       if let note = process.note { lines.append("note: \(process.process): \(note)") }
     }
-    if let log = status.processes.first?.logFile {
+    if status.processes.first?.logsInJournal == true {
+      lines.append("logs: journal (cgipool logs NAME)")
+    } else if let log = status.processes.first?.logFile {
       lines.append("logs: \((log as NSString).deletingLastPathComponent)/<process>.log (cgipool logs NAME)")
     }
     lines.append(status.summary)

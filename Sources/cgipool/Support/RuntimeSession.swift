@@ -40,22 +40,29 @@ struct RuntimeSession {
     }
     let version = (try? located.manager.majorVersion) ?? nil
     let busAddress = located.endpoint.kind == .system || located.endpoint.kind == .user ? nil : located.endpoint.address
-    let compiled = try compile(pool, config: config, logDirectory: logDirectory, version: version, busAddress: busAddress)
+    // Where journald runs for this manager, output goes to the journal (no StandardOutput=),
+    // else to one file per process.
+    let journal = JournalLocation.detect(kind: located.endpoint.kind)
+    let unitLogDirectory = journal == nil ? logDirectory : nil
+    let compiled = try compile(
+      pool, config: config, logDirectory: unitLogDirectory, journalOutput: journal != nil, version: version,
+      busAddress: busAddress)
     let runtime = PoolRuntime(
       pool: pool, compiled: compiled,
       manager: BusSystemdManager(manager: located.manager, description: located.description),
-      logDirectory: logDirectory)
+      logDirectory: unitLogDirectory, journal: journal)
     return RuntimeSession(pool: pool, located: located, runtime: runtime)
   }
 
   /// Compiles `pool` for this machine; exits 65 with every problem when it cannot.
   static func compile(
-    _ pool: PoolConfig, config: ConfigOptions, logDirectory: String, version: Int?, busAddress: String?
+    _ pool: PoolConfig, config: ConfigOptions, logDirectory: String?, journalOutput: Bool = false, version: Int?,
+    busAddress: String?
   ) throws -> CompiledPool {
     let options = CompileOptions(
       probeExecutable: Executable.path,
       searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
-      logDirectory: logDirectory, managerVersion: version, busAddress: busAddress)
+      logDirectory: logDirectory, journalOutput: journalOutput, managerVersion: version, busAddress: busAddress)
     do {
       return try UnitCompiler(options: options).compile(pool)
     } catch {

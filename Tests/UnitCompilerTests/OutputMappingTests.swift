@@ -1,0 +1,41 @@
+import ProcessConfig
+import Testing
+import UnitCompiler
+
+/// Where output goes: files with a log directory, the journal (systemd's default) without one.
+@Suite struct OutputMappingTests {
+  @Test func logDirectoryAppendsServiceAndProbeOutputToTheProcessFile() throws {
+    var options = TestPools.options
+    options.logDirectory = "/var/log/cgipool/demo"
+    let compiled = try UnitCompiler(options: options).compile(TestPools.demo())
+    for name in ["demo-pool_manager.service", "demo-pool_manager.liveness.service"] {
+      let unit = try #require(compiled.unit(named: name))
+      #expect(unit.values(of: "StandardOutput") == [.string("append:/var/log/cgipool/demo/pool_manager.log")])
+      #expect(unit.values(of: "StandardError") == [.string("append:/var/log/cgipool/demo/pool_manager.log")])
+    }
+  }
+
+  @Test func withoutLogDirectoryNoUnitSetsOutput() throws {
+    let compiled = try UnitCompiler(options: TestPools.options).compile(TestPools.demo())
+    #expect(compiled.units.count > 5)
+    for unit in compiled.units {
+      #expect(unit.values(of: "StandardOutput").isEmpty, "\(unit.name)")
+      #expect(unit.values(of: "StandardError").isEmpty, "\(unit.name)")
+    }
+  }
+
+  @Test func journalOutputIsSaidExplicitlyOnServiceAndProbe() throws {
+    var options = TestPools.options
+    options.journalOutput = true
+    let compiled = try UnitCompiler(options: options).compile(TestPools.demo())
+    for name in ["demo-pool_manager.service", "demo-pool_manager.liveness.service", "demo-warmup.service"] {
+      let unit = try #require(compiled.unit(named: name))
+      #expect(unit.values(of: "StandardOutput") == [.string("journal")], "\(name)")
+      #expect(unit.values(of: "StandardError") == [.string("journal")], "\(name)")
+    }
+    // A log directory wins: files are what was asked for.
+    options.logDirectory = "/logs"
+    let files = try UnitCompiler(options: options).compile(TestPools.demo())
+    #expect(files.unit(named: "demo-warmup.service")?.values(of: "StandardOutput") == [.string("append:/logs/warmup.log")])
+  }
+}
