@@ -80,12 +80,25 @@ public final class JobWaiter {
   /// Throws a `BusError` with `ETIMEDOUT` when `timeout` elapses first, or the connection's
   /// error when the manager goes away.
   public func wait(for jobs: [String], timeout: Duration = .seconds(90)) throws(BusError) -> [String: Outcome] {
+    try wait(for: jobs, timeout: timeout, progress: { _ in })
+  }
+
+  /// Like `wait(for:timeout:)`, calling `progress` once per wanted job as it finishes
+  /// (at once for jobs that finished already), so callers can report live.
+  public func wait(
+    for jobs: [String], timeout: Duration = .seconds(90), progress: (Outcome) -> Void
+  ) throws(BusError) -> [String: Outcome] {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
     let wanted = Set(jobs)
+    var reported = Set<String>()
     while true {
       // Dispatch everything queued (including signals that arrived during earlier calls).
       try manager.connection.processAll()
+      for job in order where wanted.contains(job) && !reported.contains(job) {
+        reported.insert(job)
+        progress(finished[job]!)
+      }
       let missing = wanted.subtracting(finished.keys)
       if missing.isEmpty { break }
       let remaining = clock.now.duration(to: deadline)

@@ -6,6 +6,9 @@ struct CgiPool: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cgipool",
     abstract: "Run a multi-process CGI pool under systemd.",
-    subcommands: [Check.self, Generate.self, Probe.self, Logs.self, Manager.self, Cleanup.self]
+    subcommands: [
+      Check.self, Start.self, Stop.self, Restart.self, Status.self, Logs.self, Cleanup.self, Generate.self,
+      Probe.self, Manager.self,
+    ]
   )
 }

@@ -33,10 +33,6 @@ extension PoolRuntime {
         if let aux = compiled.unit(named: auxiliary) { _ = try submit(aux) }
       }
     }
-    if requested.isEmpty, let target = compiled.unit(named: names.target) {
-      _ = try submit(target)
-    }
-
     var results = early
     let timeout = startTimeout(for: order)
     _ = try manager.waitForJobs(Set(jobs.keys), timeout: timeout) { completion in
@@ -65,7 +61,7 @@ extension PoolRuntime {
       }
     }
     do {
-      return try manager.startTransientUnit(TransientUnitBuilder.build(definition))
+      return try manager.startTransientUnit(transientUnits[definition.name]!)
     } catch let error where error.isUnitExists {
       return try manager.startUnit(definition.name)
     }
@@ -74,7 +70,7 @@ extension PoolRuntime {
   /// Creates a unit unless one of that name exists already.
   func submitIgnoringExisting(_ definition: UnitDefinition) throws(SystemdError) {
     do {
-      _ = try manager.startTransientUnit(TransientUnitBuilder.build(definition))
+      _ = try manager.startTransientUnit(transientUnits[definition.name]!)
     } catch let error where error.isUnitExists {
       return
     }

@@ -25,7 +25,11 @@ extension PoolRuntime {
         status.health = probe.result == "success" ? "healthy" : "unhealthy"
         status.healthAgeSeconds = now > probe.mainExitMonotonic ? Double(now - probe.mainExitMonotonic) / 1e6 : 0
       }
-      if state?.result == "start-limit-hit" {
+      if state == nil, pool.processes[process]!.restartPolicy == .no {
+        status.finished = true
+        status.subState = "gone"
+        status.note = "restart_policy no: the unit is removed once the process ends"
+      } else if state?.result == "start-limit-hit" {
         status.note = "crashed too often; gave up (start limit). `cgipool start` tries again"
       } else if state?.subState == "auto-restart" {
         status.note = "waiting to restart"

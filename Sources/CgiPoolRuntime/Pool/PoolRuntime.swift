@@ -16,6 +16,8 @@ public final class PoolRuntime {
   public let logDirectory: String?
   /// The naming scheme of the pool's units.
   public let names: UnitNames
+  /// The transient form of every unit that can be transient, by name.
+  let transientUnits: [String: TransientUnit]
 
   /// Creates a runtime for `compiled` on `manager`.
   public init(pool: PoolConfig, compiled: CompiledPool, manager: any SystemdManaging, logDirectory: String?) {
@@ -24,6 +26,8 @@ public final class PoolRuntime {
     self.manager = manager
     self.logDirectory = logDirectory
     self.names = UnitNames(pool: pool.name)
+    self.transientUnits = Dictionary(
+      uniqueKeysWithValues: TransientUnitBuilder.build(compiled).map { ($0.name, $0) })
   }
 
   /// `requested` plus everything they depend on, in start order; all processes when empty.

@@ -26,9 +26,11 @@ public struct ProcessStatus: Sendable, Equatable, Codable {
   public var logFile: String?
   /// A hint when the state needs the operator (start limit hit, restarting).
   public var note: String?
+  /// A `restart_policy: no` process whose unit is gone: it ran and was removed, as the policy says.
+  public var finished: Bool = false
 
-  /// Whether the process is up.
-  public var isActive: Bool { state == "active" }
+  /// Whether the process is where it should be: up, or (policy `no`) done and removed.
+  public var isActive: Bool { state == "active" || finished }
 }
 
 /// The state of the whole pool.
@@ -42,8 +44,10 @@ public struct PoolStatus: Sendable, Equatable, Codable {
 
   /// Whether every process is active.
   public var allActive: Bool { processes.allSatisfy(\.isActive) }
-  /// `N/M active`.
+  /// `N/M active`, plus how many `restart_policy: no` processes are done.
   public var summary: String {
-    "\(processes.filter(\.isActive).count)/\(processes.count) active"
+    let running = processes.filter { $0.state == "active" }.count
+    let finished = processes.filter(\.finished).count
+    return "\(running)/\(processes.count - finished) active" + (finished > 0 ? ", \(finished) finished (restart_policy no)" : "")
   }
 }

@@ -5,11 +5,18 @@
 /// words, exactly as in unit files.
 public enum TransientUnitBuilder {
   /// The properties of `unit`, repeated keys (`ExecStartPost=`, `Environment=`) merged into one array.
-  public static func build(_ unit: UnitDefinition) -> TransientUnit {
+  ///
+  /// References to units in `omitting` are left out (see `build(_ pool:)`).
+  public static func build(_ unit: UnitDefinition, omitting: Set<String> = []) -> TransientUnit {
     var properties: [TransientProperty] = []
     for (_, setting) in unit.allSettings {
       guard let name = setting.busProperty else { continue }
-      let value = convert(setting.value)
+      var value = convert(setting.value)
+      if case .strings(let list) = value, case .unitNames = setting.value {
+        let kept = list.filter { !omitting.contains($0) }
+        if kept.isEmpty { continue }
+        value = .strings(kept)
+      }
       if let index = properties.firstIndex(where: { $0.name == name }) {
         properties[index].value = merge(properties[index].value, value)
       } else {
@@ -19,9 +26,15 @@ public enum TransientUnitBuilder {
     return TransientUnit(name: unit.name, properties: properties)
   }
 
-  /// Every unit of `pool`, in the pool's order.
+  /// Every unit of `pool` that can be transient, in the pool's order.
+  ///
+  /// systemd cannot create targets over the bus ("Unit type target does not
+  /// support transient units"), so the pool's target exists only as a unit
+  /// file; the transient units leave out the target and every reference to it.
+  /// The slice still groups the processes and `cgipool stop` stops them all.
   public static func build(_ pool: CompiledPool) -> [TransientUnit] {
-    pool.units.map(build)
+    let targets = Set(pool.units.filter { $0.kind == .target }.map(\.name))
+    return pool.units.filter { $0.kind != .target }.map { build($0, omitting: targets) }
   }
 
   /// A stable text form of a transient unit, for golden tests and `--transient` output.

@@ -2,6 +2,7 @@ import ArgumentParser
 import CgiPoolRuntime
 import Foundation
 import ProcessConfig
+import SystemdBus
 
 /// `cgipool probe`: the health check behind every unit's `ExecStartPost=` and liveness timer.
 struct Probe: ParsableCommand {
@@ -27,11 +28,21 @@ struct Probe: ParsableCommand {
   @Option(help: "Seconds to wait before the first attempt.")
   var delay: Double = 0
 
+  @Option(help: ArgumentHelp("Liveness mode: the main unit to restart after repeated failures.", valueName: "unit"))
+  var livenessOf: String?
+
+  @Option(help: "Liveness mode: consecutive failures before the main unit is restarted.")
+  var failureThreshold: Int = 3
+
+  @Option(name: .customLong("bus"), help: ArgumentHelp("Liveness mode: the manager's D-Bus address.", valueName: "address"))
+  var busAddress: String?
+
   func validate() throws {
     guard HealthCheck.Kind(rawValue: kind) != nil else {
       throw ValidationError("unknown probe type \"\(kind)\" (expected port, http or command)")
     }
     guard timeout > 0, delay >= 0 else { throw ValidationError("--timeout must be > 0 and --delay >= 0") }
+    guard failureThreshold >= 1 else { throw ValidationError("--failure-threshold must be at least 1") }
   }
 
   func run() throws {
@@ -41,8 +52,38 @@ struct Probe: ParsableCommand {
       throw ExitCode.failure
     }
     let outcome = HealthProbe(target: probeTarget, timeout: timeout, delay: delay).run()
-    print((outcome.healthy ? "healthy: " : "unhealthy: ") + outcome.message)
-    FileHandle.standardOutput.synchronizeFile()
-    if !outcome.healthy { throw ExitCode.failure }
+    guard let unit = livenessOf else {
+      print((outcome.healthy ? "healthy: " : "unhealthy: ") + outcome.message)
+      FileHandle.standardOutput.synchronizeFile()
+      if !outcome.healthy { throw ExitCode.failure }
+      return
+    }
+    try checkLiveness(outcome, unit: unit)
+  }
+
+  /// Liveness mode: count consecutive failures; at the threshold, kill the main unit so
+  /// systemd restarts it under `Restart=always` (and counts it in `NRestarts`).
+  private func checkLiveness(_ outcome: ProbeOutcome, unit: String) throws {
+    let tracker = LivenessTracker(directory: LivenessTracker.directory(busAddress: busAddress), unit: unit)
+    if outcome.healthy {
+      tracker.recordSuccess()
+      print("healthy: " + outcome.message)
+      return
+    }
+    let failures = tracker.recordFailure()
+    guard failures >= failureThreshold else {
+      print("unhealthy: \(outcome.message) (failure \(failures) of \(failureThreshold) before a restart)")
+      throw ExitCode.failure
+    }
+    tracker.recordSuccess()
+    do {
+      // Units generated for the system manager carry no address; user managers are reached through their bus.
+      let manager = try (busAddress.map(ManagerEndpoint.explicit) ?? (getuid() == 0 ? .system : .user)).connect()
+      try manager.killUnit(unit, who: .all, signal: SIGKILL)
+      print("unhealthy: \(outcome.message) (failure \(failures) of \(failureThreshold)): killed \(unit) so systemd restarts it")
+    } catch {
+      print("unhealthy: \(outcome.message) (failure \(failures) of \(failureThreshold)): cannot restart \(unit): \(error)")
+    }
+    throw ExitCode.failure
   }
 }

@@ -1,0 +1,184 @@
+import Foundation
+import SystemdBus
+import UnitCompiler
+
+/// `SystemdManaging` over sd-bus: the runtime's one way to a real manager.
+public final class BusSystemdManager: SystemdManaging {
+  /// The typed D-Bus client.
+  public let manager: SystemdManager
+  /// The manager's description for `status`.
+  public let managerDescription: String
+  private var waiter: JobWaiter?
+
+  /// Wraps a connected manager client.
+  public init(manager: SystemdManager, description: String) {
+    self.manager = manager
+    self.managerDescription = description
+  }
+
+  /// The manager's major version.
+  public func version() throws(SystemdError) -> Int {
+    try translate { () throws(BusError) in try manager.majorVersion ?? 0 }
+  }
+
+  /// Installs the `JobRemoved` match and subscribes (once).
+  public func watchJobs() throws(SystemdError) {
+    guard waiter == nil else { return }
+    waiter = try translate { () throws(BusError) in try manager.makeJobWaiter() }
+  }
+
+  /// `StartTransientUnit` with mode `fail`: never replaces a unit that exists.
+  public func startTransientUnit(_ unit: TransientUnit) throws(SystemdError) -> String {
+    let properties = unit.properties.map { ($0.name, Self.busValue($0.value)) }
+    return try translate { () throws(BusError) in
+      try manager.startTransientUnit(unit.name, mode: .fail, properties: properties)
+    }
+  }
+
+  /// `StartUnit` with mode `replace`.
+  public func startUnit(_ name: String) throws(SystemdError) -> String {
+    try translate { () throws(BusError) in try manager.startUnit(name) }
+  }
+
+  /// `StopUnit` with mode `replace`; `nil` when the unit is not loaded.
+  public func stopUnit(_ name: String) throws(SystemdError) -> String? {
+    try translate { () throws(BusError) in try manager.stopUnitIfLoaded(name) }
+  }
+
+  /// `KillUnit` to all of the unit's processes; a unit that is not loaded is not an error.
+  public func killUnit(_ name: String, signal: Int32) throws(SystemdError) {
+    do {
+      try manager.killUnit(name, who: .all, signal: signal)
+    } catch where error.isNoSuchUnit {
+      return
+    } catch {
+      throw Self.translate(error)
+    }
+  }
+
+  /// `ResetFailedUnit`; a unit that is not loaded is not an error.
+  public func resetFailedUnit(_ name: String) throws(SystemdError) {
+    try translate { () throws(BusError) in try manager.resetFailedUnitIfLoaded(name) }
+  }
+
+  /// Waits for `JobRemoved` of every job; returns what finished within `timeout`.
+  public func waitForJobs(
+    _ jobs: Set<String>, timeout: Double, progress: (JobCompletion) -> Void
+  ) throws(SystemdError) -> [JobCompletion] {
+    try watchJobs()
+    guard let waiter, !jobs.isEmpty else { return [] }
+    var completions: [JobCompletion] = []
+    do {
+      _ = try waiter.wait(for: jobs.sorted(), timeout: .milliseconds(Int64(timeout * 1000))) { outcome in
+        let completion = JobCompletion(job: outcome.job, unit: outcome.unit, result: outcome.result.rawValue)
+        completions.append(completion)
+        progress(completion)
+      }
+    } catch where error.isTimeout {
+      // The caller decides what an unfinished job means; report what did finish.
+      return completions
+    } catch {
+      throw Self.translate(error)
+    }
+    return completions
+  }
+
+  /// `ListUnitsByPatterns` names of loaded units.
+  public func listUnits(patterns: [String]) throws(SystemdError) -> [String] {
+    try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: patterns).map(\.name) }
+  }
+
+  /// `GetUnit` + `GetAll` of the unit (and service) interfaces; `nil` when not loaded.
+  public func unitState(_ name: String) throws(SystemdError) -> UnitState? {
+    let path: String
+    do {
+      path = try manager.getUnit(name)
+    } catch where error.isNoSuchUnit {
+      return nil
+    } catch {
+      throw Self.translate(error)
+    }
+    let unit = try translate { () throws(BusError) in try manager.properties(path: path, interface: SystemdManager.unitInterface) }
+    var state = UnitState(
+      name: name,
+      loadState: unit["LoadState"]?.stringValue ?? "",
+      activeState: unit["ActiveState"]?.stringValue ?? "",
+      subState: unit["SubState"]?.stringValue ?? "",
+      activeEnterMonotonic: unit["ActiveEnterTimestampMonotonic"]?.uint64Value ?? 0,
+      description: unit["Description"]?.stringValue ?? "")
+    // A name other units merely reference is a stub systemd could not load: not a unit of ours yet.
+    if state.loadState == "not-found" && state.activeState == "inactive" { return nil }
+    guard name.hasSuffix(".service") else { return state }
+    let service = try translate { () throws(BusError) in try manager.properties(path: path, interface: SystemdManager.serviceInterface) }
+    state.mainPID = Int32(truncatingIfNeeded: service["MainPID"]?.uint64Value ?? 0)
+    state.restarts = UInt32(truncatingIfNeeded: service["NRestarts"]?.uint64Value ?? 0)
+    state.result = service["Result"]?.stringValue ?? ""
+    state.execMainCode = Int32(truncatingIfNeeded: service["ExecMainCode"]?.int64Value ?? 0)
+    state.execMainStatus = Int32(truncatingIfNeeded: service["ExecMainStatus"]?.int64Value ?? 0)
+    state.mainStartMonotonic = service["ExecMainStartTimestampMonotonic"]?.uint64Value ?? 0
+    state.mainExitMonotonic = service["ExecMainExitTimestampMonotonic"]?.uint64Value ?? 0
+    if let memory = service["MemoryCurrent"]?.uint64Value, memory != UInt64.max { state.memoryBytes = memory }
+    state.execStart = (service["ExecStart"]?.arrayValues ?? []).compactMap { entry in
+      guard let fields = entry.structFields, fields.count >= 2, let path = fields[0].stringValue else { return nil }
+      return ExecCommandState(path: path, argv: (fields[1].arrayValues ?? []).compactMap(\.stringValue))
+    }
+    state.environment = (service["Environment"]?.arrayValues ?? []).compactMap(\.stringValue)
+    state.workingDirectory = service["WorkingDirectory"]?.stringValue ?? ""
+    return state
+  }
+
+  /// `GetUnitProcesses`: the PIDs in the unit's cgroup; empty when not loaded.
+  public func unitProcesses(_ name: String) throws(SystemdError) -> [Int32] {
+    do {
+      let reply = try manager.callManager("GetUnitProcesses", [.string(name)])
+      let list = try reply.read("a(sus)")
+      return (list.arrayValues ?? []).compactMap { entry in
+        entry.structFields.flatMap { $0.count == 3 ? $0[1].uint64Value.map { Int32(truncatingIfNeeded: $0) } : nil }
+      }
+    } catch where error.isNoSuchUnit {
+      return []
+    } catch {
+      throw Self.translate(error)
+    }
+  }
+
+  /// `Reload`.
+  public func reload() throws(SystemdError) {
+    try translate { () throws(BusError) in try manager.reload() }
+  }
+
+  /// `LinkUnitFiles(as, runtime=true, force=true)`.
+  public func linkUnitFiles(_ paths: [String]) throws(SystemdError) {
+    try translate { () throws(BusError) in
+      _ = try manager.callManager("LinkUnitFiles", [.strings(paths), .bool(true), .bool(true)])
+    }
+  }
+
+  /// A transient property value as a D-Bus value.
+  static func busValue(_ value: TransientValue) -> BusValue {
+    switch value {
+    case .string(let text): return .string(text)
+    case .bool(let flag): return .bool(flag)
+    case .uint32(let number): return .uint32(number)
+    case .int32(let number): return .int32(number)
+    case .uint64(let number): return .uint64(number)
+    case .strings(let list): return .strings(list)
+    case .commands(let commands):
+      return .array(
+        "(sasb)",
+        commands.map { .struct([.string($0.path), .strings($0.argv), .bool($0.ignoreFailure)]) })
+    }
+  }
+
+  private func translate<T>(_ body: () throws(BusError) -> T) throws(SystemdError) -> T {
+    do {
+      return try body()
+    } catch {
+      throw Self.translate(error)
+    }
+  }
+
+  static func translate(_ error: BusError) -> SystemdError {
+    SystemdError(name: error.name, message: error.message, errno: error.errno)
+  }
+}

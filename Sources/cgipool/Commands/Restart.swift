@@ -1,0 +1,38 @@
+import ArgumentParser
+import CgiPoolRuntime
+import Foundation
+
+/// `cgipool restart`: stop, then start again with the current definition.
+struct Restart: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Restart processes (default: the whole pool), applying the current config.")
+
+  @OptionGroup var configOptions: ConfigOptions
+  @OptionGroup var managerOptions: ManagerOptions
+
+  @Argument(help: "Processes to restart; their dependents restart too (default: all).")
+  var processes: [String] = []
+
+  func run() throws {
+    guard let session = try RuntimeSession.open(config: configOptions, manager: managerOptions, startPrivate: true) else {
+      throw ExitCode.failure
+    }
+    try session.checkKnown(processes)
+    let clock = ContinuousClock()
+    let began = clock.now
+    do {
+      // Dependents of a restarted process go down with it (Requires=), so bring them back too.
+      let affected = session.runtime.withDependents(processes)
+      let stopped = try session.runtime.stop(processes)
+      for result in stopped.results { print(StopOutput.line(result)) }
+      let report = try session.runtime.start(processes.isEmpty ? [] : affected) { event in
+        print(StartOutput.line(for: event, elapsed: clock.now - began))
+      }
+      print(StartOutput.summary(report, elapsed: clock.now - began))
+      if !report.succeeded { throw ExitCode.failure }
+    } catch let error as SystemdError {
+      printError("error: \(error)")
+      throw ExitCode.failure
+    }
+  }
+}

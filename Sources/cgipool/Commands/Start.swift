@@ -1,0 +1,50 @@
+import ArgumentParser
+import CgiPoolRuntime
+import Foundation
+
+/// `cgipool start`: brings the pool (or some processes) up under systemd.
+struct Start: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Start the pool's processes as systemd units, dependencies first.",
+    discussion: """
+      Validates and compiles the config, then submits every unit at once: systemd starts
+      independent processes in parallel, and holds each dependent back until its
+      dependencies' health probes pass. Prints each process as it comes up and exits 0 only
+      when every requested process is active. Processes already running are left alone.
+      Without a systemd to talk to, cgipool starts its private manager first.
+      """
+  )
+
+  @OptionGroup var configOptions: ConfigOptions
+  @OptionGroup var managerOptions: ManagerOptions
+
+  @Argument(help: "Processes to start, with their dependencies (default: all).")
+  var processes: [String] = []
+
+  @Flag(help: "Reap orphaned pool processes (outside the pool's units) before starting.")
+  var cleanup = false
+
+  func run() throws {
+    guard let session = try RuntimeSession.open(config: configOptions, manager: managerOptions, startPrivate: true) else {
+      throw ExitCode.failure
+    }
+    try session.checkKnown(processes)
+    if cleanup { try CleanupRunner.run(pool: session.pool) }
+    try FileManager.default.createDirectory(atPath: session.runtime.logDirectory ?? "/tmp", withIntermediateDirectories: true)
+    print("starting pool \(session.pool.name) on \(session.located)")
+    let clock = ContinuousClock()
+    let began = clock.now
+    let report: StartReport
+    do {
+      report = try session.runtime.start(processes) { event in
+        print(StartOutput.line(for: event, elapsed: clock.now - began))
+        FileHandle.standardOutput.synchronizeFile()
+      }
+    } catch {
+      printError("error: \(error)")
+      throw ExitCode.failure
+    }
+    print(StartOutput.summary(report, elapsed: clock.now - began))
+    if !report.succeeded { throw ExitCode.failure }
+  }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import CgiPoolRuntime
+import Foundation
+import ProcessConfig
+import UnitCompiler
+
+/// Everything a pool command needs: the validated config, the manager, the compiled units.
+struct RuntimeSession {
+  /// The validated config.
+  let pool: PoolConfig
+  /// The manager found (and connected to).
+  let located: ManagerLocator.Located
+  /// The runtime over that manager.
+  let runtime: PoolRuntime
+
+  /// Loads the config, finds the manager and compiles the pool for it.
+  ///
+  /// Returns `nil` when no manager is running and `startPrivate` is false
+  /// (status and stop have nothing to talk to then). Exits 65 on a bad config
+  /// before anything is started.
+  static func open(config: ConfigOptions, manager: ManagerOptions, startPrivate: Bool) throws -> RuntimeSession? {
+    let pool = try config.load()
+    // Compile before touching any manager, so an invalid pool starts nothing.
+    let logDirectory = LogLocation.directory(pool: pool.name)
+    _ = try compile(pool, config: config, logDirectory: logDirectory, version: nil, busAddress: nil)
+    let located: ManagerLocator.Located
+    do {
+      guard let found = try manager.locator(pool: pool.name).locate(startPrivate: startPrivate) else { return nil }
+      located = found
+    } catch {
+      printError("error: \(error)")
+      throw ExitCode.failure
+    }
+    let version = (try? located.manager.majorVersion) ?? nil
+    let busAddress = located.endpoint.kind == .system || located.endpoint.kind == .user ? nil : located.endpoint.address
+    let compiled = try compile(pool, config: config, logDirectory: logDirectory, version: version, busAddress: busAddress)
+    let runtime = PoolRuntime(
+      pool: pool, compiled: compiled,
+      manager: BusSystemdManager(manager: located.manager, description: located.description),
+      logDirectory: logDirectory)
+    return RuntimeSession(pool: pool, located: located, runtime: runtime)
+  }
+
+  /// Compiles `pool` for this machine; exits 65 with every problem when it cannot.
+  static func compile(
+    _ pool: PoolConfig, config: ConfigOptions, logDirectory: String, version: Int?, busAddress: String?
+  ) throws -> CompiledPool {
+    let options = CompileOptions(
+      probeExecutable: Executable.path,
+      searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+      logDirectory: logDirectory, managerVersion: version, busAddress: busAddress)
+    do {
+      return try UnitCompiler(options: options).compile(pool)
+    } catch {
+      Diagnostics.report(error, file: config.path)
+      throw ExitCode(65)
+    }
+  }
+
+  /// Fails with a usage error naming processes the pool does not have.
+  func checkKnown(_ names: [String]) throws {
+    let unknown = runtime.unknownProcesses(names)
+    guard unknown.isEmpty else {
+      throw ValidationError(
+        "unknown process \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")) (the pool has: \(pool.processNames.joined(separator: ", ")))")
+    }
+  }
+}
