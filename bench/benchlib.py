@@ -5,6 +5,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -35,8 +36,12 @@ def env(**extra):
 def timed(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, environ=None, input_fd=None,
           timeout=120, check=True):
   """Run cmd and return wall seconds, user/sys CPU seconds and peak RSS (KiB) of the child (wait4)."""
+  # Output goes to temporary files, not pipes: a child that leaves daemons behind (seqstart,
+  # supervisord) would otherwise hold the pipe open and block the read forever.
+  out_file = tempfile.TemporaryFile() if stdout == subprocess.PIPE else None
+  err_file = tempfile.TemporaryFile() if stderr == subprocess.PIPE else None
   start = time.perf_counter()
-  child = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, env=environ or env(),
+  child = subprocess.Popen(cmd, stdout=out_file or stdout, stderr=err_file or stderr, env=environ or env(),
                            stdin=subprocess.DEVNULL)
   deadline = time.monotonic() + timeout
   while True:
@@ -50,8 +55,14 @@ def timed(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, environ=None, 
     time.sleep(0.0005)
   wall = time.perf_counter() - start
   child.returncode = os.waitstatus_to_exitcode(status)
-  err = child.stderr.read().decode(errors="replace") if child.stderr else ""
-  out = child.stdout.read().decode(errors="replace") if stdout == subprocess.PIPE else ""
+  def contents(file):
+    if not file:
+      return ""
+    file.seek(0)
+    text = file.read().decode(errors="replace")
+    file.close()
+    return text
+  err, out = contents(err_file), contents(out_file)
   if check and child.returncode != 0:
     raise RuntimeError(f"exit {child.returncode}: {' '.join(cmd)}\n{err.strip()[:2000]}")
   return {"wall": wall, "user": usage.ru_utime, "sys": usage.ru_stime, "maxrss_kib": usage.ru_maxrss,

@@ -5,6 +5,9 @@
 dependency order, waiting after each until its port health check answers (polling every 10 ms)
 before starting the next, then writes the PIDs (in start order) to PIDFILE and exits; the
 processes run in a new process group whose id is the first line of PIDFILE.
+`seqstart.py parallel CONFIG PIDFILE` is the machine's floor instead: it starts every process at
+once, ignoring depends_on, then waits until every port answers; `seqstart.py stop-parallel PIDFILE`
+sends SIGTERM to all at once and waits until all are gone.
 `seqstart.py stop PIDFILE` stops them one by one in reverse order: SIGTERM, then wait until the
 process is gone (SIGKILL after 10 s) before the next.
 Only `port` health checks are understood; processes without one are started without waiting.
@@ -43,12 +46,13 @@ def port_answers(host, port):
     return False
 
 
-def start(config_path, pid_path):
+def start(config_path, pid_path, parallel=False):
   with open(config_path) as f:
     config = json.load(f)
   base = os.path.dirname(os.path.abspath(config_path))
   processes = config["processes"]
   pids, pgid = [], None
+  waits = []
   for name in order(processes):
     spec = processes[name]
     cwd = os.path.join(base, spec.get("cwd", "."))
@@ -80,6 +84,12 @@ def start(config_path, pid_path):
         if time.monotonic() > deadline:
           raise SystemExit(f"{name}: port {check['target']} did not answer")
         time.sleep(POLL)
+  deadline = time.monotonic() + HEALTH_TIMEOUT
+  for name, host, port in waits:
+    while not port_answers(host or "127.0.0.1", int(port)):
+      if time.monotonic() > deadline:
+        raise SystemExit(f"{name}: port {port} did not answer")
+      time.sleep(POLL / 5)
   with open(pid_path, "w") as f:
     f.write("\n".join(str(p) for p in [pgid] + pids) + "\n")
 
@@ -112,9 +122,26 @@ def stop(pid_path):
       time.sleep(0.002)
 
 
+def stop_parallel(pid_path):
+  with open(pid_path) as f:
+    numbers = [int(line) for line in f if line.strip()]
+  for pid in numbers[1:]:
+    try:
+      os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+      pass
+  deadline = time.monotonic() + 10
+  while any(alive(pid) for pid in numbers[1:]):
+    if time.monotonic() > deadline:
+      os.killpg(numbers[0], signal.SIGKILL)
+    time.sleep(0.002)
+
+
 if __name__ == "__main__":
-  if len(sys.argv) == 4 and sys.argv[1] == "start":
-    start(sys.argv[2], sys.argv[3])
+  if len(sys.argv) == 4 and sys.argv[1] in ("start", "parallel"):
+    start(sys.argv[2], sys.argv[3], parallel=sys.argv[1] == "parallel")
+  elif len(sys.argv) == 3 and sys.argv[1] == "stop-parallel":
+    stop_parallel(sys.argv[2])
   elif len(sys.argv) == 3 and sys.argv[1] == "stop":
     stop(sys.argv[2])
   else:
