@@ -88,13 +88,18 @@ def port_answers(port, host="127.0.0.1"):
 
 
 def wait_ports(ports, timeout=60.0, poll=0.002):
-  """Wait until every port answers; returns time.perf_counter() when the last one did."""
+  """Wait until every port answers; returns time.perf_counter() when the last one did.
+
+  wait_ports.first_pass says whether every port already answered on the first check.
+  """
   pending = set(ports)
+  wait_ports.first_pass = True
   deadline = time.monotonic() + timeout
   while pending:
     pending = {p for p in pending if not port_answers(p)}
     if not pending:
       break
+    wait_ports.first_pass = False
     if time.monotonic() > deadline:
       raise RuntimeError(f"ports never answered: {sorted(pending)[:10]}")
     time.sleep(poll)

@@ -79,6 +79,9 @@ def start(config_path, pid_path, parallel=False):
     check = spec.get("health_check")
     if check and check.get("type") == "port":
       host, _, port = check["target"].rpartition(":")
+      if parallel:
+        waits.append((name, host, port))
+        continue
       deadline = time.monotonic() + HEALTH_TIMEOUT
       while not port_answers(host or "127.0.0.1", int(port)):
         if time.monotonic() > deadline:
