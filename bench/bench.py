@@ -45,6 +45,7 @@ def machine():
     "cgipool_binary": os.path.relpath(BIN, ROOT),
     "supervisor": sh(f"{HERE}/.venv/bin/python -c 'import supervisor.options as o; print(o.VERSION)' 2>/dev/null"),
     "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+    "loadavg_before": [round(x, 2) for x in os.getloadavg()],
   }
 
 
@@ -97,6 +98,7 @@ def main():
     results["scenarios"]["pool40"]["supervisord_not_run"] = "supervisor could not be installed into bench/.venv"
   scenario("probe", lambda: scenarios_pool.probe_cpu(runs, wait=5 if args.quick else 30))
   results["total_seconds"] = round(time.monotonic() - began, 1)
+  results["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
   write_json(os.path.join(HERE, "results.json"), results)
   with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
     f.write(report.render(results))

@@ -189,6 +189,8 @@ def section_pool40(p, probe, summary):
   variants = list(next(iter(p["by_delay"].values())).keys())
   readiness_cg = None
   for variant in variants:
+    if variant in ("parallel floor",):
+      continue  # no dependencies there: nothing waits for the manager's port
     execs, logged = [], []
     for entry in p["by_delay"].values():
       for row in entry.get(variant, []):
@@ -212,7 +214,11 @@ def section_pool40(p, probe, summary):
   if pair.get("exec"):
     out.append(f"Without that load, a pool of two (manager and one dependent, R = 200 ms, `cgipool start`, "
                f"{pair['runs']} runs): bind → dependent's exec {span(pair['exec'], 1, ' ms')}, p95 "
-               f"{pair['exec']['p95']:.1f} ms; bind → dependent's first log line {span(pair['logged'], 1, ' ms')}.\n")
+               f"{pair['exec']['p95']:.1f} ms; bind → dependent's first log line {span(pair['logged'], 1, ' ms')}. "
+               + (f"Split: bind → manager unit active (the `cgipool probe` ExecStartPost seeing the port, polling "
+                  f"every 10 ms, and exiting) {span(pair['bind_to_active'], 1, ' ms')}; manager active → dependent "
+                  f"forked (systemd) {span(pair['active_to_fork'], 1, ' ms')}." if pair.get("bind_to_active") else "")
+               + "\n")
   if readiness_cg and readiness_cg.get("n") and pair.get("exec"):
     met = pair["exec"]["p95"] <= 25
     summary.append(("Readiness latency ≤ 25 ms", goal(met, f"pool of 2: median {pair['exec']['median']:.1f} ms, "
@@ -273,14 +279,13 @@ def section_pool40(p, probe, summary):
       resident.append(row["resident_cgipool"])
   sup = [row["daemon_rss_kib"] / 1024 for e in p["by_delay"].values() for row in e.get("supervisord", [])]
   left_counts = [len(r) for r in resident]
-  out.append("")
   out.append(f"Peak RSS of `cgipool start` (getrusage of the child, all runs): {span(stats(rss), 1, ' MiB')}. "
              f"cgipool processes still running after `cgipool start` returned: {max(left_counts) if left_counts else '–'} "
              "(any process whose executable is the cgipool binary, probes included).")
   if sup:
     out.append(f"supervisord's resident daemon after starting the same pool: {span(stats(sup), 1, ' MiB')} RSS.")
   m = p.get("monitor", {})
-  out.append("\n\nMonitor mode (`cgipool start --monitor`): " + (
+  out.append("\nMonitor mode (`cgipool start --monitor`): " + (
     f"not run: {m['not_run']}." if "not_run" in m else
     f"RSS {m['rss_kib_last'] / 1024:.1f} MiB while watching, peak {m['maxrss_kib'] / 1024:.1f} MiB."))
   manager_rss = p.get("private_manager_rss_kib")
@@ -313,6 +318,8 @@ def render(results):
     f"- cgipool commit {m['cgipool_commit']}{' (with uncommitted changes)' if m['cgipool_dirty'] else ''}, "
     f"release build (`{m['cgipool_binary']}`); {m['swift']}",
     f"- Python {m['python']} (harness), services run by /usr/bin/python3 -S; supervisor {m['supervisor'] or 'not installed'}",
+    f"- Load average (1, 5, 15 min) before the run {m.get('loadavg_before')}, after {m.get('loadavg_after')}: the "
+    "machine is shared with other work, whose load shows up as noise (see the min–max)",
     f"- Run on {m['date']}, {results.get('total_seconds', '?')} s in all" + (" (**--quick**: reduced sizes)" if results.get("quick") else ""),
     "",
     "## Goals\n",

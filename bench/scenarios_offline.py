@@ -88,7 +88,7 @@ def profile(label, cmd):
   children = subprocess.run(["perf", "report", "-i", data, "--stdio", "--children", "-g", "none",
                              "--percent-limit", "8", "--sort", "symbol"],
                             capture_output=True, text=True).stdout
-  keep = lambda text: "\n".join(l[:220] for l in demangle(text).splitlines() if l.strip() and not l.startswith("#"))
+  keep = lambda text: "\n".join(l[:220].rstrip() for l in demangle(text).splitlines() if l.strip() and not l.startswith("#"))
   return {"mode": label, "tool": "perf record -F 4000 -g", "command": " ".join(cmd),
           "self": keep(flat)[:6000], "inclusive": keep(children)[:6000]}
 

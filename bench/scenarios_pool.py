@@ -316,16 +316,21 @@ def run_readiness_pair(runs, delay=200):
     text = f.read().replace(os.path.join(WORK, f"pool40-{delay}.log"), log_path)
   with open(config, "w") as f:
     f.write(text)
-  samples, logged = [], []
+  samples, logged, to_active, to_fork = [], [], [], []
   for _ in range(runs):
     truncate(log_path)
     timed([BIN, "start", "--config", config], timeout=60)
     events = read_service_log(log_path)
     start = show_property(["pool-2-proxy.service"], "ExecMainStartTimestampMonotonic")["pool-2-proxy.service"]
+    active = show_property(["pool-2-manager.service"], "ActiveEnterTimestampMonotonic")["pool-2-manager.service"]
     samples.append((int(start) / 1e6 - events["manager"]["bind"]) * 1000)
+    # Split: bind -> manager active (the probe noticing and exiting) and active -> dependent's fork.
+    to_active.append((int(active) / 1e6 - events["manager"]["bind"]) * 1000)
+    to_fork.append((int(start) - int(active)) / 1000)
     logged.append((events["proxy"]["start"] - events["manager"]["bind"]) * 1000)
     timed([BIN, "stop", "--config", config], timeout=60)
-  return {"runs": runs, "exec": stats(samples, "ms"), "logged": stats(logged, "ms"), "samples": samples}
+  return {"runs": runs, "exec": stats(samples, "ms"), "logged": stats(logged, "ms"), "samples": samples,
+          "bind_to_active": stats(to_active, "ms"), "active_to_fork": stats(to_fork, "ms")}
 
 
 def own_stop_time(config, pool, unit, runs):
