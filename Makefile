@@ -3,18 +3,21 @@ SWIFT ?= swift
 CGIPOOL := .build/debug/cgipool
 CONFIG ?= $(if $(CGI_POOL_CONFIG),$(CGI_POOL_CONFIG),ops/process_config.json)
 
-.PHONY: help build test start start-bg stop stop-force restart status cleanup units bench logs
+.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
-build: ## Build cgipool (debug).
+deps: ## Install missing system packages (libsystemd-dev, systemd, ...; needs root).
+	@ops/install-deps.sh
+
+build: deps ## Build cgipool (debug).
 	$(SWIFT) build
 
 test: build ## Build, then run every test (unit, end-to-end, real systemd manager, demo pool).
+	python3 -m unittest discover -s ops/demo -p 'test_*.py'
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	python3 -m unittest discover -s ops/demo -p 'test_*.py'
 
 start: build ## Start the pool and stay in the foreground, showing it live (Ctrl+C stops it).
 	ops/startup.sh --no-build --monitor

@@ -43,13 +43,20 @@ let package = Package(
       ]
     ),
     .testTarget(name: "ProcessConfigTests", dependencies: ["ProcessConfig"], exclude: ["Fixtures"]),
-    .testTarget(name: "UnitCompilerTests", dependencies: ["UnitCompiler", "ProcessConfig"]),
-    .testTarget(name: "SystemdBusTests", dependencies: ["SystemdBus", "CgiPoolRuntime"]),
+    .testTarget(name: "UnitCompilerTests", dependencies: ["UnitCompiler", "ProcessConfig", "CgiPoolTestSupport"]),
+    // Shared by the test targets that need a real (private) systemd manager.
+    .target(
+      name: "CgiPoolTestSupport",
+      dependencies: ["CgiPoolRuntime", "SystemdBus"],
+      path: "Tests/Support"
+    ),
+    .testTarget(name: "SystemdBusTests", dependencies: ["SystemdBus", "CgiPoolRuntime", "CgiPoolTestSupport"]),
     .testTarget(
       name: "CgiPoolRuntimeTests",
-      dependencies: ["CgiPoolRuntime", "UnitCompiler", "ProcessConfig", "SystemdBus"]
+      dependencies: ["CgiPoolRuntime", "UnitCompiler", "ProcessConfig", "SystemdBus", "CgiPoolTestSupport"],
+      exclude: ["Fixtures"]
     ),
-    .testTarget(name: "cgipoolTests", dependencies: ["ProcessConfig"], exclude: ["Fixtures", "Snapshots"]),
+    .testTarget(name: "cgipoolTests", dependencies: ["ProcessConfig", "CgiPoolTestSupport"], exclude: ["Fixtures", "Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -86,13 +86,17 @@ public final class JobWaiter {
   /// Like `wait(for:timeout:)`, calling `progress` once per wanted job as it finishes
   /// (at once for jobs that finished already), so callers can report live.
   public func wait(
-    for jobs: [String], timeout: Duration = .seconds(90), progress: (Outcome) -> Void
+    for jobs: [String], timeout: Duration = .seconds(90), progress: (Outcome) -> Void,
+    shouldStop: () -> Bool = { false }
   ) throws(BusError) -> [String: Outcome] {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
     let wanted = Set(jobs)
     var reported = Set<String>()
     while true {
+      if shouldStop() {
+        throw BusError(errno: ECANCELED, message: "interrupted while waiting for jobs", function: "JobWaiter.wait")
+      }
       // Dispatch everything queued (including signals that arrived during earlier calls).
       try manager.connection.processAll()
       for job in order where wanted.contains(job) && !reported.contains(job) {
@@ -108,7 +112,12 @@ public final class JobWaiter {
           message: "timed out waiting for job(s) \(missing.sorted().joined(separator: ", "))",
           function: "JobWaiter.wait")
       }
-      try manager.connection.wait(timeout: remaining)
+      // Wake up at least every 200 ms so an interruption (Ctrl+C) is noticed promptly.
+      do {
+        try manager.connection.wait(timeout: min(remaining, .milliseconds(200)))
+      } catch where error.errno == EINTR {
+        continue
+      }
     }
     var result: [String: Outcome] = [:]
     for job in wanted { result[job] = finished[job] }

@@ -29,3 +29,21 @@ extension SystemdManager {
     }
   }
 }
+
+extension SystemdManager {
+  /// The object path of unit `name`, as systemd escapes it (`bus_label_escape`): every byte
+  /// other than `[A-Za-z0-9]` becomes `_xx`.
+  public static func unitPath(forName name: String) -> String {
+    var label = ""
+    for byte in name.utf8 {
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        label.unicodeScalars.append(Unicode.Scalar(byte))
+      default:
+        let hex = Array("0123456789abcdef")
+        label += "_" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xf)])
+      }
+    }
+    return "/org/freedesktop/systemd1/unit/" + (label.isEmpty ? "_" : label)
+  }
+}

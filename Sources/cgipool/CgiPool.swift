@@ -11,4 +11,10 @@ struct CgiPool: ParsableCommand {
       Probe.self, Manager.self,
     ]
   )
+
+  /// Runs the command with stdout line-buffered (see `StandardOutput`).
+  static func main() {
+    StandardOutput.lineBuffered()
+    main(nil)
+  }
 }

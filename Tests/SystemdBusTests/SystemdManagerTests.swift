@@ -1,3 +1,4 @@
+import CgiPoolTestSupport
 import CgiPoolRuntime
 import Foundation
 import SystemdBus

@@ -29,7 +29,7 @@ import UnitCompiler
     #expect(compiled.unit(named: "demo-proxy.service")?.values(of: "Restart") == [.string("on-failure")])
     let warmup = try #require(compiled.unit(named: "demo-warmup.service"))
     #expect(warmup.values(of: "Restart") == [.string("no")])
-    #expect(warmup.values(of: "CollectMode") == [.string("inactive-or-failed")])
+    #expect(warmup.values(of: "CollectMode").isEmpty, "failed runs stay visible")
     #expect(warmup.values(of: "RestartSec").isEmpty)
     #expect(compiled.unit(named: "demo-proxy.service")?.values(of: "StartLimitBurst") == [.count(5)])
   }
@@ -64,6 +64,16 @@ import UnitCompiler
     let liveness = compiled.units.filter { $0.name.contains(".liveness.") }.map(\.name)
     #expect(liveness == ["demo-pool_manager.liveness.timer", "demo-pool_manager.liveness.service"])
     #expect(compiled.unit(named: "demo-pool_manager.service")?.values(of: "Wants") == [.unitNames(["demo-pool_manager.liveness.timer"])])
+  }
+
+  @Test func livenessCheckUnitHasNoStartLimitButTheMainUnitDoes() throws {
+    // Each check starts the oneshot again; the default 5-in-10s limit would end short intervals.
+    let check = try #require(compiled.unit(named: "demo-pool_manager.liveness.service"))
+    #expect(check.values(of: "StartLimitIntervalSec") == [.microseconds(0)])
+    let main = try #require(compiled.unit(named: "demo-pool_manager.service"))
+    #expect(main.values(of: "StartLimitIntervalSec") == [.microseconds(60_000_000)])
+    #expect(main.values(of: "StartLimitBurst") == [.count(5)])
+    #expect(StartLimit.summary == "5 starts in 60s")
   }
 
   @Test func execKeepsArgv0AndResolvesPath() throws {

@@ -1,3 +1,4 @@
+import CgiPoolTestSupport
 import Testing
 import UnitCompiler
 
@@ -36,33 +37,6 @@ import UnitCompiler
     #expect(UnitFileSyntax.quoteLiteral("$x") == "\"$x\"")
     #expect(UnitFileSyntax.duration(1_500_000) == "1500ms")
     #expect(UnitFileSyntax.duration(10_000_000) == "10s")
-  }
-}
-
-/// Strings built from the characters that break naive quoting.
-enum NastyStrings {
-  static let pieces: [String] = [
-    "%", "%%", "%n", "$", "$$", "${X}", "$HOME", "\"", "'", "\\", "\\n", " ", "  ", "\t", "\n", "\r", ";", "\\;",
-    "a", "Z", "0", "-", "--flag=", "=", "é", "日本", "🚀", "\u{7f}", "\u{1}", "\u{1b}[0m", "`", "*", "?", "~", "#",
-    "&&", "|", "<", ">", "(", ")", "{", "}", "\u{a0}", "\u{2028}",
-  ]
-
-  static func make(using generator: inout SeededGenerator) -> String {
-    let count = Int.random(in: 0...8, using: &generator)
-    return (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined()
-  }
-}
-
-/// A deterministic random number generator (SplitMix64), so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
 

@@ -14,18 +14,31 @@ public struct HealthProbe: Sendable {
   public var delay: Double
   /// When to retry.
   public var schedule: ProbeSchedule
+  /// The process whose readiness is probed (`$MAINPID` under `ExecStartPost=`): once it
+  /// has ended, waiting on is pointless, so the probe gives up at once.
+  public var mainPID: Int32?
 
   /// Creates a probe.
-  public init(target: ProbeTarget, timeout: Double, delay: Double = 0, schedule: ProbeSchedule = ProbeSchedule()) {
+  public init(
+    target: ProbeTarget, timeout: Double, delay: Double = 0, schedule: ProbeSchedule = ProbeSchedule(),
+    mainPID: Int32? = nil
+  ) {
     self.target = target
     self.timeout = timeout
     self.delay = delay
     self.schedule = schedule
+    self.mainPID = mainPID
   }
 
   /// Runs the probe to its end and reports what it saw.
   public func run() -> ProbeOutcome {
-    if delay > 0 { MonotonicClock.sleep(delay) }
+    // systemd lets a failed main process's ExecStartPost= run to its end, so without
+    // this watch a crash at start would cost the whole probe timeout on every restart.
+    let delayEnd = MonotonicClock.now() + delay
+    while MonotonicClock.now() < delayEnd {
+      if let ended = mainProcessEnded(attempts: 0, elapsed: 0, lastFailure: nil) { return ended }
+      MonotonicClock.sleep(min(0.05, delayEnd - MonotonicClock.now()))
+    }
     let start = MonotonicClock.now()
     let deadline = start + timeout
     var attempts = 0
@@ -44,6 +57,9 @@ public struct HealthProbe: Sendable {
       case .failure(let failure):
         lastFailure = failure.message
       }
+      if let ended = mainProcessEnded(attempts: attempts, elapsed: MonotonicClock.now() - start, lastFailure: lastFailure) {
+        return ended
+      }
       let now = MonotonicClock.now()
       if now >= deadline { break }
       pause = schedule.pause(after: pause, elapsed: now - start)
@@ -54,6 +70,44 @@ public struct HealthProbe: Sendable {
       healthy: false,
       message: "\(describe()): \(lastFailure); gave up after \(Self.summary(attempts, elapsed)), timeout \(Self.seconds(timeout))",
       attempts: attempts, elapsed: elapsed)
+  }
+
+  /// An unhealthy outcome when the watched main process has ended, else `nil`.
+  func mainProcessEnded(attempts: Int, elapsed: Double, lastFailure: String?) -> ProbeOutcome? {
+    guard let pid = mainPID, !Self.isRunning(pid) else { return nil }
+    let seen = lastFailure.map { "; last attempt: \($0)" } ?? ""
+    return ProbeOutcome(
+      healthy: false,
+      message: "\(describe()): the process (PID \(pid)) ended before it became healthy\(seen) (\(Self.summary(attempts, elapsed)))",
+      attempts: attempts, elapsed: elapsed)
+  }
+
+  /// Whether `pid` is a live process (a zombie has ended): `/proc/<pid>/stat`.
+  static func isRunning(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")"), stat.index(close, offsetBy: 2) < stat.endIndex
+    else { return false }
+    let state = stat[stat.index(close, offsetBy: 2)]
+    return state != "Z" && state != "X"
+  }
+
+  /// Checks the target once, within `timeout` seconds, without the startup delay.
+  ///
+  /// Liveness checks use this: consecutive failures up to `failure_threshold`, not
+  /// retries within one check, absorb a passing blip, and a failing `command` check
+  /// then costs one shell per interval instead of a hundred per second.
+  public func checkOnce() -> ProbeOutcome {
+    let start = MonotonicClock.now()
+    let result = ProbeAttempt.run(target, timeout: timeout)
+    let elapsed = MonotonicClock.now() - start
+    switch result {
+    case .success(let seen):
+      return ProbeOutcome(healthy: true, message: "\(describe()): \(seen)", attempts: 1, elapsed: elapsed)
+    case .failure(let failure):
+      return ProbeOutcome(
+        healthy: false, message: "\(describe()): \(failure.message) (one check, timeout \(Self.seconds(timeout)))",
+        attempts: 1, elapsed: elapsed)
+    }
   }
 
   /// A short name of the target: `port 127.0.0.1:8080`, `http http://…`, `command '…'`.

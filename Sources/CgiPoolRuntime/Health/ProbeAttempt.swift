@@ -40,8 +40,10 @@ enum ProbeAttempt {
       return .failure(Failure(message: "cannot connect"))
     }
     defer { close(socket) }
-    var path = url.path.isEmpty ? "/" : url.path
-    if let query = url.query { path += "?" + query }
+    // Sent as written: the decoded path could carry spaces or CRLF into the request line.
+    let encodedPath = url.path(percentEncoded: true)
+    var path = encodedPath.isEmpty ? "/" : encodedPath
+    if let query = url.query(percentEncoded: true) { path += "?" + query }
     let hostHeader = host.contains(":") ? "[\(host)]" : host
     let request = "GET \(path) HTTP/1.0\r\nHost: \(hostHeader):\(port)\r\nUser-Agent: cgipool-probe\r\nConnection: close\r\n\r\n"
     guard TCPConnection.sendAll(socket, Array(request.utf8)) else {
@@ -58,6 +60,11 @@ enum ProbeAttempt {
   }
 
   /// HTTPS through URLSession, with redirects refused so a 30x counts as unhealthy.
+  ///
+  /// The server's certificate is verified against the system's CA bundle
+  /// (FoundationNetworking offers no way to trust one more certificate), so a
+  /// self-signed certificate fails with libcurl's words, e.g.
+  /// `SSL certificate problem: self-signed certificate`.
   static func httpsGet(_ url: URL, timeout: Double) -> Result<String, Failure> {
     let delegate = NoRedirects()
     let configuration = URLSessionConfiguration.ephemeral

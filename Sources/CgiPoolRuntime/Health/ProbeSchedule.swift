@@ -18,4 +18,21 @@ public struct ProbeSchedule: Sendable, Equatable {
     if elapsed < fastPhase { return initialInterval }
     return min(maximumInterval, max(initialInterval, previous) * growth)
   }
+
+  /// Every pause a probe would take within `duration` seconds if each attempt took no time.
+  ///
+  /// The plan the probe follows, for tests and documentation: the gaps bound how late
+  /// readiness can be noticed, and their count bounds what a long wait costs.
+  public func pauses(within duration: Double) -> [Double] {
+    var result: [Double] = []
+    var elapsed = 0.0
+    var pause = 0.0
+    while true {
+      pause = self.pause(after: pause, elapsed: elapsed)
+      guard elapsed + pause < duration else { break }
+      result.append(pause)
+      elapsed += pause
+    }
+    return result
+  }
 }

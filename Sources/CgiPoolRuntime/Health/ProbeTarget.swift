@@ -20,7 +20,7 @@ public enum ProbeTarget: Sendable, Equatable {
       return .success(.port(host: host, port: port))
     case .http:
       guard let url = URL(string: target), let scheme = url.scheme?.lowercased(),
-        scheme == "http" || scheme == "https", url.host != nil
+        scheme == "http" || scheme == "https", !(url.host ?? "").isEmpty
       else { return .failure(ProbeError("http target \"\(target)\" is not an http(s) URL")) }
       return .success(.http(url))
     case .command:

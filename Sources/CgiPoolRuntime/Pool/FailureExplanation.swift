@@ -1,4 +1,5 @@
 import ProcessConfig
+import UnitCompiler
 
 /// Words for why a unit did not start, from the job result and the unit's state.
 enum FailureExplanation {
@@ -12,15 +13,22 @@ enum FailureExplanation {
     218: "cannot set up its capabilities",
   ]
 
+  /// How the main process's last run ended with a non-zero status, in the user's words; `nil` otherwise.
+  static func mainExit(_ state: UnitState, spec: ProcessSpec) -> String? {
+    guard state.execMainCode == 1, state.execMainStatus != 0 else { return nil }
+    if let setup = setupFailures[state.execMainStatus] {
+      return "\(setup) (\(spec.command[0]), exit status \(state.execMainStatus))"
+    }
+    return "exited with status \(state.execMainStatus)"
+  }
+
   static func describe(jobResult: String, state: UnitState?, spec: ProcessSpec) -> String {
     guard let state else { return "start job \(jobResult); the unit is gone" }
     var parts: [String] = []
-    switch state.result {
+    switch state.hitStartLimit(policy: spec.restartPolicy) ? "start-limit-hit" : state.result {
     case "exit-code":
-      if state.execMainCode == 1, let setup = setupFailures[state.execMainStatus] {
-        parts.append("\(setup) (\(spec.command[0]), exit status \(state.execMainStatus))")
-      } else if state.execMainCode == 1 && state.execMainStatus != 0 {
-        parts.append("exited with status \(state.execMainStatus)")
+      if let exit = mainExit(state, spec: spec) {
+        parts.append(exit)
       } else if spec.healthCheck != nil {
         parts.append("health probe failed")
       } else {
@@ -35,7 +43,14 @@ enum FailureExplanation {
         parts.append("start timed out")
       }
     case "start-limit-hit":
-      parts.append("crashed too often (start limit hit: 5 starts in 60s); reset with cgipool start")
+      // ExecMainStatus still holds the last run's end: say how it kept failing, then that systemd gave up.
+      if let exit = mainExit(state, spec: spec) {
+        parts.append(exit)
+      } else if state.execMainCode == 2 || state.execMainCode == 3 {
+        parts.append("killed by signal \(state.execMainStatus)")
+      }
+      parts.append(
+        "systemd gave up after \(state.restarts) restart\(state.restarts == 1 ? "" : "s") (start limit hit: \(StartLimit.summary))")
     case "success":
       parts.append("start job \(jobResult)")
     default:

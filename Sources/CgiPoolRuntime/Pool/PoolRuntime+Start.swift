@@ -6,48 +6,189 @@ extension PoolRuntime {
   ///
   /// Every unit is submitted at once, dependencies first, so systemd starts
   /// independent branches in parallel while `After=` holds each dependent back
-  /// until its dependencies' health probes pass. Returns when every job is done.
-  public func start(_ requested: [String] = [], progress: (StartEvent) -> Void = { _ in }) throws(SystemdError) -> StartReport {
+  /// until its dependencies' health probes pass. A unit whose start is already under
+  /// way (an earlier `start` was interrupted) is joined, not reported up early. A unit
+  /// whose start job failed while systemd restarts it is followed until it is up, has
+  /// hit its start limit, or the start's deadline passes; dependents held back by it
+  /// are submitted again once it is up. Returns when every process has settled.
+  ///
+  /// When `isCancelled` answers true (Ctrl+C) while jobs are pending, every unit this call
+  /// submitted is stopped again, so an interrupted start leaves no half-started pool;
+  /// processes that were already running before the call are left alone.
+  public func start(
+    _ requested: [String] = [], isCancelled: () -> Bool = { false }, progress: (StartEvent) -> Void = { _ in }
+  ) throws(SystemdError) -> StartReport {
     let order = withDependencies(requested)
+    let deadline = MonotonicClock.now() + startTimeout(for: order)
     try manager.watchJobs()
-    var jobs: [String: String] = [:]  // job path -> process
-    var early: [String: ProcessStartResult] = [:]
-
     if try manager.unitState(names.slice) == nil, let slice = compiled.unit(named: names.slice) {
       try submitIgnoringExisting(slice)
     }
-    for process in order {
-      let unit = names.service(process)
-      guard let definition = compiled.unit(named: unit) else { continue }
-      if let state = try manager.unitState(unit), state.activeState == "active" || state.activeState == "activating" || state.activeState == "reloading" {
-        // Already up (or on its way): leave it, but say when its definition is stale.
-        let outcome: ProcessStartResult.Outcome =
-          definitionDiffers(state, definition).map { .restartNeeded($0) } ?? .alreadyRunning
-        early[process] = ProcessStartResult(process: process, unit: unit, outcome: outcome)
-        progress(.finished(early[process]!))
-        continue
+    var results: [String: ProcessStartResult] = [:]
+    var submitted: [String] = []
+    var pending = order
+    do {
+      // Each round submits what is pending; a process is submitted again only when a
+      // dependency it waited for came up late, so the rounds are bounded by the chain length.
+      for _ in 0...order.count where !pending.isEmpty {
+        try startRound(
+          pending, results: &results, submitted: &submitted, deadline: deadline, isCancelled: isCancelled,
+          progress: progress)
+        try followRestarts(order, results: &results, deadline: deadline, isCancelled: isCancelled, progress: progress)
+        pending = try heldBackByRecoveredDependencies(order, results: results)
+        if MonotonicClock.now() >= deadline { break }
       }
-      jobs[try submit(definition)] = process
-      progress(.submitted(process: process, unit: unit))
-      for auxiliary in [names.livenessService(process), names.livenessTimer(process)] {
-        if let aux = compiled.unit(named: auxiliary) { _ = try submit(aux) }
-      }
+    } catch where error.isCancelled {
+      return try rollBack(submitted, order: order, results: results, progress: progress)
     }
-    var results = early
-    let timeout = startTimeout(for: order)
-    _ = try manager.waitForJobs(Set(jobs.keys), timeout: timeout) { completion in
-      guard let process = jobs[completion.job] else { return }
-      let result = self.explain(process: process, jobResult: completion.result)
-      results[process] = result
+    return StartReport(results: order.compactMap { results[$0] })
+  }
+
+  /// Stops what an interrupted start submitted (pending start jobs are replaced, so cancelled).
+  func rollBack(
+    _ submitted: [String], order: [String], results: [String: ProcessStartResult], progress: (StartEvent) -> Void
+  ) throws(SystemdError) -> StartReport {
+    var stopJobs = Set<String>()
+    for unit in submitted.reversed() {
+      if let job = try manager.stopUnit(unit) { stopJobs.insert(job) }
+    }
+    _ = try manager.waitForJobs(stopJobs, timeout: stopTimeout(for: order), progress: { _ in })
+    var final = results
+    for process in order where final[process] == nil || submitted.contains(names.service(process)) {
+      let result = ProcessStartResult(
+        process: process, unit: names.service(process), outcome: .canceled("start interrupted; stopped again"))
+      final[process] = result
       progress(.finished(result))
     }
+    return StartReport(results: order.compactMap { final[$0] })
+  }
+
+  /// Submits `processes` (in start order) and waits for their start jobs.
+  func startRound(
+    _ processes: [String], results: inout [String: ProcessStartResult], submitted: inout [String],
+    deadline: Double, isCancelled: () -> Bool, progress: (StartEvent) -> Void
+  ) throws(SystemdError) {
+    var jobs: [String: String] = [:]  // job path -> process
+    for process in processes {
+      let unit = names.service(process)
+      guard let definition = compiled.unit(named: unit) else { continue }
+      if let state = try manager.unitState(unit), state.activeState == "active" || state.activeState == "reloading" {
+        // Already up: leave it, but say when its definition is stale.
+        let outcome: ProcessStartResult.Outcome =
+          definitionDiffers(state, definition).map { .restartNeeded($0) } ?? .alreadyRunning
+        results[process] = ProcessStartResult(process: process, unit: unit, outcome: outcome)
+        progress(.finished(results[process]!))
+        try ensureLiveness(process)
+        continue
+      }
+      // An activating unit gets StartUnit too: systemd merges it into the start job
+      // already queued, so this start waits for the probe instead of calling it up.
+      let job: String
+      do {
+        job = try submit(definition)
+      } catch where error.isNoSuchUnit {
+        // A dependency whose start already failed is unloaded again (transient units are
+        // garbage-collected once inactive), so systemd cannot even queue this start.
+        let dependencies = pool.processes[process]!.dependsOn.sorted().joined(separator: ", ")
+        results[process] = ProcessStartResult(
+          process: process, unit: unit, outcome: .dependencyFailed("not started: dependency \(dependencies) did not start"))
+        progress(.finished(results[process]!))
+        continue
+      }
+      jobs[job] = process
+      submitted.append(unit)
+      progress(.submitted(process: process, unit: unit))
+      try ensureLiveness(process)
+      submitted += [names.livenessService(process), names.livenessTimer(process)].filter { compiled.unit(named: $0) != nil }
+    }
+    var reported = Set<String>()
+    _ = try manager.waitForJobs(
+      Set(jobs.keys), timeout: max(1, deadline - MonotonicClock.now()),
+      progress: { completion in
+        guard let process = jobs[completion.job] else { return }
+        let result = self.explain(process: process, jobResult: completion.result)
+        results[process] = result
+        reported.insert(process)
+        progress(.finished(result))
+      }, isCancelled: isCancelled)
     // A job that never reported within the timeout is still described from the unit's state.
-    for (_, process) in jobs where results[process] == nil {
+    for process in processes where jobs.values.contains(process) && !reported.contains(process) {
       let result = explain(process: process, jobResult: "timeout")
       results[process] = result
       progress(.finished(result))
     }
-    return StartReport(results: order.compactMap { results[$0] })
+  }
+
+  /// Creates the process's liveness check units when missing, and starts its timer when stopped.
+  ///
+  /// An interrupted `start` may have created the main unit but not these; the check
+  /// unit only has to exist (its timer starts it), the timer has to run.
+  func ensureLiveness(_ process: String) throws(SystemdError) {
+    if let check = compiled.unit(named: names.livenessService(process)), try manager.unitState(check.name) == nil {
+      _ = try submit(check)
+    }
+    if let timer = compiled.unit(named: names.livenessTimer(process)) {
+      let state = try manager.unitState(timer.name)
+      if state == nil || !(state!.activeState == "active" || state!.activeState == "activating") {
+        _ = try submit(timer)
+      }
+    }
+  }
+
+  /// Follows processes whose start failed while systemd restarts them, until each is up,
+  /// has given up (start limit), or `deadline` passes; reports each change.
+  func followRestarts(
+    _ order: [String], results: inout [String: ProcessStartResult], deadline: Double,
+    isCancelled: () -> Bool, progress: (StartEvent) -> Void
+  ) throws(SystemdError) {
+    var following = order.filter { process in
+      if case .restarting? = results[process]?.outcome { return true }
+      return false
+    }
+    while !following.isEmpty {
+      if isCancelled() { throw SystemdError(message: "interrupted", errno: 125) }  // ECANCELED
+      for process in following {
+        let unit = names.service(process)
+        let state = try manager.unitState(unit)
+        let spec = pool.processes[process]!
+        let result: ProcessStartResult
+        if let state, state.isActive {
+          result = ProcessStartResult(process: process, unit: unit, outcome: .started)
+        } else if let state, state.activeState == "activating" || state.activeState == "deactivating" {
+          continue
+        } else {
+          // Failed for good (start limit, or a result the policy does not restart) or gone.
+          var reason = FailureExplanation.describe(jobResult: "failed", state: state, spec: spec)
+          if spec.healthCheck != nil, let line = lastProbeLine(process), line.hasPrefix("unhealthy: ") {
+            reason += "; probe said: " + line.dropFirst("unhealthy: ".count)
+          }
+          result = ProcessStartResult(process: process, unit: unit, outcome: .failed(reason))
+        }
+        results[process] = result
+        progress(.finished(result))
+        following.removeAll { $0 == process }
+      }
+      if following.isEmpty || MonotonicClock.now() >= deadline { break }
+      // Restarts come restart_delay apart; 50 ms polling notices each within a blink.
+      MonotonicClock.sleep(0.05)
+    }
+  }
+
+  /// Processes whose start failed only because a dependency was not up yet, now that every
+  /// dependency of theirs is active (it came up after systemd restarted it).
+  func heldBackByRecoveredDependencies(_ order: [String], results: [String: ProcessStartResult]) throws(SystemdError) -> [String] {
+    var ready: [String] = []
+    for process in order {
+      guard case .dependencyFailed? = results[process]?.outcome else { continue }
+      var allUp = true
+      for dependency in pool.processes[process]!.dependsOn {
+        let up = (try manager.unitState(names.service(dependency)))?.isActive ?? false
+        // A dependency submitted again in this same round is started before its dependents.
+        if !up && !ready.contains(dependency) { allUp = false }
+      }
+      if allUp { ready.append(process) }
+    }
+    return ready
   }
 
   /// Creates the unit when it is not loaded; starts it again when a stopped copy is still loaded.

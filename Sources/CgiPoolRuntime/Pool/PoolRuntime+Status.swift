@@ -1,4 +1,5 @@
 import ProcessConfig
+import UnitCompiler
 
 #if canImport(Glibc)
   import Glibc
@@ -9,9 +10,12 @@ extension PoolRuntime {
   public func status(_ requested: [String] = []) throws(SystemdError) -> PoolStatus {
     let now = Self.monotonicMicroseconds()
     var processes: [ProcessStatus] = []
-    for process in requested.isEmpty ? pool.topologicalOrder() : pool.topologicalOrder().filter(requested.contains) {
+    let shown = requested.isEmpty ? pool.topologicalOrder() : pool.topologicalOrder().filter(requested.contains)
+    // One batched read for every unit shown, instead of a round of calls per unit.
+    let states = try manager.unitStates(shown.flatMap { [names.service($0), names.livenessService($0)] })
+    for process in shown {
       let unit = names.service(process)
-      let state = try manager.unitState(unit)
+      let state = states[unit]
       var status = ProcessStatus(
         process: process, unit: unit, state: state?.activeState ?? "inactive", subState: state?.subState ?? "dead",
         mainPID: (state?.mainPID ?? 0) > 0 ? state?.mainPID : nil,
@@ -21,16 +25,22 @@ extension PoolRuntime {
       if let state, state.isActive, state.activeEnterMonotonic > 0, now > state.activeEnterMonotonic {
         status.uptimeSeconds = Double(now - state.activeEnterMonotonic) / 1e6
       }
-      if let probe = try manager.unitState(names.livenessService(process)), probe.mainExitMonotonic > 0 {
+      if let probe = states[names.livenessService(process)], probe.mainExitMonotonic > 0 {
         status.health = probe.result == "success" ? "healthy" : "unhealthy"
         status.healthAgeSeconds = now > probe.mainExitMonotonic ? Double(now - probe.mainExitMonotonic) / 1e6 : 0
       }
       if state == nil, pool.processes[process]!.restartPolicy == .no {
         status.finished = true
         status.subState = "gone"
-        status.note = "restart_policy no: the unit is removed once the process ends"
-      } else if state?.result == "start-limit-hit" {
-        status.note = "crashed too often; gave up (start limit). `cgipool start` tries again"
+        status.note = "restart_policy no: the unit is removed once the process ends successfully"
+      } else if let state, state.hitStartLimit(policy: pool.processes[process]!.restartPolicy) {
+        status.note = "crashed too often: start limit hit (\(StartLimit.summary)), systemd gave up; `cgipool start` tries again"
+      } else if let state, state.activeState == "failed", state.result == "timeout", state.execMainCode == 2,
+        state.execMainStatus == SIGKILL, state.activeEnterMonotonic >= state.mainStartMonotonic, state.mainStartMonotonic > 0
+      {
+        // Killed after a timeout once this process had been active (a start timeout never got
+        // that far): the stop's SIGTERM went unheeded.
+        status.note = "did not stop within its stop_timeout and was killed (SIGKILL)"
       } else if state?.subState == "auto-restart" {
         status.note = "waiting to restart"
       }

@@ -8,7 +8,12 @@ extension PoolRuntime {
   /// (at once with `force`; after `timeout` seconds when given). systemd orders
   /// the stop jobs so dependents stop before their dependencies. Afterwards every
   /// unit's cgroup is checked to be empty.
-  public func stop(_ requested: [String] = [], force: Bool = false, timeout: Double? = nil) throws(SystemdError) -> StopReport {
+  ///
+  /// When `forceWhen` answers true during the graceful wait (a second Ctrl+C), what is
+  /// left is killed at once.
+  public func stop(
+    _ requested: [String] = [], force: Bool = false, timeout: Double? = nil, forceWhen: () -> Bool = { false }
+  ) throws(SystemdError) -> StopReport {
     let order = withDependents(requested)
     try manager.watchJobs()
     var running: [String: UnitState] = [:]
@@ -32,7 +37,15 @@ extension PoolRuntime {
       if let job = try manager.stopUnit(unit) { jobs.insert(job) }
     }
     let limit = timeout ?? stopTimeout(for: order)
-    let finished = try manager.waitForJobs(jobs, timeout: limit, progress: { _ in })
+    var forced = force
+    var finished: [JobCompletion]
+    do {
+      finished = try manager.waitForJobs(jobs, timeout: limit, progress: { _ in }, isCancelled: forceWhen)
+    } catch where error.isCancelled {
+      forced = true
+      for process in order { try? manager.killUnit(names.service(process), signal: 9) }
+      finished = try manager.waitForJobs(jobs, timeout: 10, progress: { _ in })
+    }
     if finished.count < jobs.count {
       // Past the caller's deadline: kill what is left rather than wait for systemd's own timeouts.
       for process in order { try? manager.killUnit(names.service(process), signal: 9) }
@@ -54,7 +67,7 @@ extension PoolRuntime {
       } else if running[process] != nil {
         let after = try manager.unitState(unit)
         // systemd records a stop that needed SIGKILL as result "timeout" (or "signal" when forced).
-        let killed = force || after?.result == "timeout" || finished.count < jobs.count
+        let killed = forced || after?.result == "timeout" || finished.count < jobs.count
         outcome = killed ? .killed : .stopped
       } else {
         outcome = .notRunning

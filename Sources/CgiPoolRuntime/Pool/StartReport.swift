@@ -16,6 +16,8 @@ public struct ProcessStartResult: Sendable, Equatable {
     case restarting(String)
     /// A oneshot-style process (`restart_policy: no`) that ran and finished successfully.
     case finished
+    /// The start was interrupted (Ctrl+C) and what it had started was stopped again.
+    case canceled(String)
   }
 
   /// The process name.
@@ -36,7 +38,7 @@ public struct ProcessStartResult: Sendable, Equatable {
   public var isSuccess: Bool {
     switch outcome {
     case .started, .alreadyRunning, .restartNeeded, .finished: return true
-    case .failed, .dependencyFailed, .restarting: return false
+    case .failed, .dependencyFailed, .restarting, .canceled: return false
     }
   }
 }

@@ -91,18 +91,24 @@ public struct OrphanReaper: Sendable {
     terminator: any OrphanTerminating = SignalTerminator()
   ) throws(ReaperError) -> ReapReport {
     let ordered = orphans.sorted { $0.identity < $1.identity }
-    var outcomes: [ReapOutcome?] = ordered.map { orphan in
-      if let reason = orphan.skipReason { return .skipped(reason) }
-      return dryRun ? .skipped(.dryRun) : nil
+    var results: [Termination?] = ordered.map { orphan in
+      if let reason = orphan.skipReason { return Termination(outcome: .skipped(reason), method: nil) }
+      return dryRun ? Termination(outcome: .skipped(.dryRun), method: nil) : nil
     }
-    let targets = ordered.indices.filter { outcomes[$0] == nil }
+    let targets = ordered.indices.filter { results[$0] == nil }
     if !targets.isEmpty {
-      let results = try terminator.terminate(targets.map { ordered[$0] }, timeout: timeout)
+      let ended = try terminator.terminations(targets.map { ordered[$0] }, timeout: timeout)
       for (position, index) in targets.enumerated() {
-        outcomes[index] = position < results.count ? results[position] : .survived([ordered[index].pid])
+        // A terminator that answers for fewer orphans than given cannot vouch for the rest.
+        results[index] = position < ended.count ? ended[position] : Termination(outcome: .survived([ordered[index].pid]), method: nil)
       }
     }
-    return ReapReport(entries: ordered.indices.map { ReapReport.Entry(orphan: ordered[$0], outcome: outcomes[$0]!) })
+    return ReapReport(
+      entries: ordered.indices.map { index in
+        let result = results[index]!
+        return ReapReport.Entry(
+          orphan: ordered[index], outcome: result.outcome, method: result.method, fallbackReason: result.fallbackReason)
+      })
   }
 
   /// Scans, then reaps everything found: what `cgipool cleanup` does.

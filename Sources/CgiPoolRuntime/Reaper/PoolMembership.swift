@@ -11,6 +11,10 @@
 /// - naming a unit of the pool: `<pool>.<type>`, `<pool>-*.<type>` or
 ///   `<pool>@*.<type>` with type `service`, `scope` or `slice`.
 ///
+/// The one exception: `<pool>-orphans-*.scope`, the transient scopes
+/// `ScopeTerminator` moves orphans into to end them, holds orphans, not members,
+/// so a process that survived there is still found by the next scan.
+///
 /// Like systemd's own slice naming, `<pool>-*` also covers a pool whose name
 /// extends this one (`cgipool-dev` for `cgipool`); those processes are left
 /// alone, the safe side for a reaper.
@@ -54,10 +58,17 @@ public struct PoolMembership: Sendable, Equatable {
   /// Whether one path component names the pool's slice or one of its units.
   func isPoolUnit(_ component: String) -> Bool {
     guard let suffix = Self.unitSuffixes.first(where: { component.hasSuffix($0) }) else { return false }
+    if isOrphanScope(component) { return false }
     let stem = component.dropLast(suffix.count)
     if stem == poolName { return true }
     guard stem.hasPrefix(poolName) else { return false }
     let separator = stem.dropFirst(poolName.count).first
     return (separator == "-" || separator == "@" || separator == ".") && stem.count > poolName.count + 1
+  }
+
+  /// Whether a unit name is one of the pool's orphan scopes, `<pool>-orphans-<token>.scope`.
+  public func isOrphanScope(_ unit: String) -> Bool {
+    let prefix = poolName + ScopeTerminator.scopeInfix
+    return unit.hasSuffix(".scope") && unit.hasPrefix(prefix) && unit.count > prefix.count + ".scope".count
   }
 }

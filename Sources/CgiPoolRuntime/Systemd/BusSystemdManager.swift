@@ -63,17 +63,19 @@ public final class BusSystemdManager: SystemdManaging {
 
   /// Waits for `JobRemoved` of every job; returns what finished within `timeout`.
   public func waitForJobs(
-    _ jobs: Set<String>, timeout: Double, progress: (JobCompletion) -> Void
+    _ jobs: Set<String>, timeout: Double, progress: (JobCompletion) -> Void, isCancelled: () -> Bool
   ) throws(SystemdError) -> [JobCompletion] {
     try watchJobs()
     guard let waiter, !jobs.isEmpty else { return [] }
     var completions: [JobCompletion] = []
     do {
-      _ = try waiter.wait(for: jobs.sorted(), timeout: .milliseconds(Int64(timeout * 1000))) { outcome in
-        let completion = JobCompletion(job: outcome.job, unit: outcome.unit, result: outcome.result.rawValue)
-        completions.append(completion)
-        progress(completion)
-      }
+      _ = try waiter.wait(
+        for: jobs.sorted(), timeout: .milliseconds(Int64(timeout * 1000)),
+        progress: { outcome in
+          let completion = JobCompletion(job: outcome.job, unit: outcome.unit, result: outcome.result.rawValue)
+          completions.append(completion)
+          progress(completion)
+        }, shouldStop: isCancelled)
     } catch where error.isTimeout {
       // The caller decides what an unfinished job means; report what did finish.
       return completions
@@ -81,6 +83,53 @@ public final class BusSystemdManager: SystemdManaging {
       throw Self.translate(error)
     }
     return completions
+  }
+
+  /// A `PropertiesChanged` match on unit objects; the handler gets the unit's name.
+  public func watchUnitChanges(_ handler: @escaping (String) -> Void) throws(SystemdError) -> AnyObject {
+    try watchJobs()  // subscribes, so a manager on a bus sends the signals
+    var names: [String: String] = [:]
+    return try translate { () throws(BusError) in
+      try manager.watchUnitProperties { change in
+        // Paths are escaped names; remember the ones seen, there are few.
+        if let name = names[change.path] {
+          handler(name)
+        } else if let name = Self.unitName(fromPath: change.path) {
+          names[change.path] = name
+          handler(name)
+        }
+      }
+    }
+  }
+
+  /// Waits for and dispatches signals.
+  public func processEvents(timeout: Double) throws(SystemdError) {
+    do {
+      try manager.connection.processAll()
+      try manager.connection.wait(timeout: .milliseconds(Int64(timeout * 1000)))
+      try manager.connection.processAll()
+    } catch where error.errno == EINTR {
+      return
+    } catch {
+      throw Self.translate(error)
+    }
+  }
+
+  /// The unit name an object path stands for (`_2e` → `.`), `nil` when it is not a unit path.
+  static func unitName(fromPath path: String) -> String? {
+    let prefix = "/org/freedesktop/systemd1/unit/"
+    guard path.hasPrefix(prefix) else { return nil }
+    var bytes: [UInt8] = []
+    var label = Array(path.utf8.dropFirst(prefix.utf8.count))[...]
+    while let byte = label.popFirst() {
+      if byte == UInt8(ascii: "_"), label.count >= 2, let value = UInt8(String(decoding: label.prefix(2), as: UTF8.self), radix: 16) {
+        bytes.append(value)
+        label = label.dropFirst(2)
+      } else {
+        bytes.append(byte)
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// `ListUnitsByPatterns` names of loaded units.
@@ -98,6 +147,28 @@ public final class BusSystemdManager: SystemdManaging {
     } catch {
       throw Self.translate(error)
     }
+    return try state(name, path: path)
+  }
+
+  /// One `ListUnitsByPatterns` for all names, then `GetAll` only for the loaded ones.
+  public func unitStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
+    guard !names.isEmpty else { return [:] }
+    // Unit names hold no glob characters, so as patterns they match exactly themselves.
+    let loaded = try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: names) }
+    var states: [String: UnitState] = [:]
+    for unit in loaded where Set(names).contains(unit.name) {
+      do {
+        if let state = try state(unit.name, path: unit.path) { states[unit.name] = state }
+      } catch where error.name == "org.freedesktop.DBus.Error.UnknownObject" {
+        // Unloaded between the listing and the read: not loaded.
+        continue
+      }
+    }
+    return states
+  }
+
+  /// Reads the properties of the unit at `path`.
+  private func state(_ name: String, path: String) throws(SystemdError) -> UnitState? {
     let unit = try translate { () throws(BusError) in try manager.properties(path: path, interface: SystemdManager.unitInterface) }
     var state = UnitState(
       name: name,

@@ -16,6 +16,8 @@ public struct SystemdError: Error, Sendable, Equatable, CustomStringConvertible 
 
   /// The unit is not loaded.
   public var isNoSuchUnit: Bool { name == "org.freedesktop.systemd1.NoSuchUnit" }
+  /// The wait was interrupted (Ctrl+C, SIGTERM).
+  public var isCancelled: Bool { errno == 125 }  // ECANCELED
   /// A unit of that name exists already.
   public var isUnitExists: Bool { name == "org.freedesktop.systemd1.UnitExists" }
 

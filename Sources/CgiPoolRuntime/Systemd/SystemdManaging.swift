@@ -23,19 +23,36 @@ public protocol SystemdManaging: AnyObject {
   /// Clears a unit's failed state (`ResetFailedUnit`); a unit that is not loaded is not an error.
   func resetFailedUnit(_ name: String) throws(SystemdError)
   /// Waits until every job in `jobs` has finished or `timeout` seconds passed; calls `progress` per finished job.
+  ///
+  /// Throws an error with errno `ECANCELED` as soon as `isCancelled` answers true.
   func waitForJobs(
-    _ jobs: Set<String>, timeout: Double, progress: (JobCompletion) -> Void
+    _ jobs: Set<String>, timeout: Double, progress: (JobCompletion) -> Void, isCancelled: () -> Bool
   ) throws(SystemdError) -> [JobCompletion]
+  /// Calls `handler` with a unit's name whenever its properties change, until the returned token is released.
+  func watchUnitChanges(_ handler: @escaping (String) -> Void) throws(SystemdError) -> AnyObject
+  /// Waits up to `timeout` seconds for signals and dispatches them to the watchers.
+  func processEvents(timeout: Double) throws(SystemdError)
   /// The units whose names match `patterns` (`ListUnitsByPatterns`), loaded ones only.
   func listUnits(patterns: [String]) throws(SystemdError) -> [String]
   /// A snapshot of one unit's state; `nil` when the unit is not loaded.
   func unitState(_ name: String) throws(SystemdError) -> UnitState?
+  /// Snapshots of many units at once, keyed by name; units that are not loaded are absent.
+  func unitStates(_ names: [String]) throws(SystemdError) -> [String: UnitState]
   /// The PIDs in the unit's cgroup (`GetUnitProcesses`); empty when not loaded.
   func unitProcesses(_ name: String) throws(SystemdError) -> [Int32]
   /// Makes the manager re-read unit files (`Reload`).
   func reload() throws(SystemdError)
   /// Links the unit files in `paths` into the manager's search path (`LinkUnitFiles`, runtime).
   func linkUnitFiles(_ paths: [String]) throws(SystemdError)
+}
+
+extension SystemdManaging {
+  /// `waitForJobs` that cannot be cancelled.
+  public func waitForJobs(
+    _ jobs: Set<String>, timeout: Double, progress: (JobCompletion) -> Void
+  ) throws(SystemdError) -> [JobCompletion] {
+    try waitForJobs(jobs, timeout: timeout, progress: progress, isCancelled: { false })
+  }
 }
 
 /// One finished job (`JobRemoved`): which unit and how it ended.

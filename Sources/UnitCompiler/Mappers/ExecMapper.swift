@@ -1,3 +1,5 @@
+import ProcessConfig
+
 /// Maps what runs: `Type=exec`, the argv, the working directory, the environment and the output.
 enum ExecMapper {
   static func map(_ context: MappingContext) -> MappedSettings {
@@ -6,16 +8,18 @@ enum ExecMapper {
     // instead of reporting success and failing a moment later.
     mapped.service.append(UnitSetting("Type", .string("exec")))
     mapped.service.append(UnitSetting("WorkingDirectory", .string(context.workingDirectory)))
-    for name in context.process.env.keys.sorted() {
-      mapped.service.append(
-        UnitSetting("Environment", .environment(name: name, value: context.process.env[name]!)))
-    }
+    mapped.service += environmentSettings(context.process)
     mapped.service.append(
       UnitSetting("ExecStart", .exec(ExecCommand(path: context.executable, argv: context.process.command))))
     if let logDirectory = context.options.logDirectory {
       mapped.service += outputSettings(logDirectory: logDirectory, process: context.process.name)
     }
     return mapped
+  }
+
+  /// One `Environment=` per variable, sorted by name.
+  static func environmentSettings(_ process: ProcessSpec) -> [UnitSetting] {
+    process.env.keys.sorted().map { UnitSetting("Environment", .environment(name: $0, value: process.env[$0]!)) }
   }
 
   /// Output settings appending stdout and stderr to `<logDirectory>/<process>.log`.

@@ -10,13 +10,9 @@ enum HealthMapper {
     guard let check = context.process.healthCheck else { return mapped }
     // The probe runs as ExecStartPost=, so the unit only becomes active, and
     // After= only releases its dependents, once the process is healthy.
-    var argv = [context.options.probeExecutable, "probe", check.kind.rawValue, check.target]
-    argv += ["--timeout", Duration.text(check.timeout)]
-    if context.process.startupDelay > 0 {
-      argv += ["--delay", Duration.text(context.process.startupDelay)]
-    }
+    let delay = context.process.startupDelay > 0 ? ["--delay", Duration.text(context.process.startupDelay)] : []
     mapped.service.append(
-      UnitSetting("ExecStartPost", .exec(ExecCommand(path: context.options.probeExecutable, argv: argv))))
+      UnitSetting("ExecStartPost", .exec(probeCommand(context, check, timeout: check.timeout, options: delay))))
     let startTimeout = context.process.startupDelay + check.timeout + startTimeoutMargin
     mapped.service.append(
       UnitSetting(
@@ -25,6 +21,13 @@ enum HealthMapper {
       mapped.unit.append(UnitSetting("Wants", .unitNames([context.names.livenessTimer(context.process.name)])))
     }
     return mapped
+  }
+
+  /// `cgipool probe <kind> <target> --timeout T <options>` as a command line.
+  static func probeCommand(_ context: MappingContext, _ check: HealthCheck, timeout: Double, options: [String]) -> ExecCommand {
+    let probe = context.options.probeExecutable
+    let argv = [probe, "probe", check.kind.rawValue, check.target, "--timeout", Duration.text(timeout)] + options
+    return ExecCommand(path: probe, argv: argv)
   }
 
   /// Whether systemd probes the process while it runs (`always` with a health check).
@@ -48,6 +51,10 @@ enum HealthMapper {
           "Unit",
           [
             UnitSetting("Description", .string(description)),
+            // A timer's default dependencies order it before timers.target, which a user
+            // manager's basic.target (and so every service) is ordered after: with After=
+            // the main unit below, that closes an ordering cycle and systemd drops jobs.
+            UnitSetting("DefaultDependencies", .bool(false)),
             UnitSetting("PartOf", .unitNames([main])),
             UnitSetting("After", .unitNames([main])),
           ]),
@@ -60,21 +67,17 @@ enum HealthMapper {
           ]),
       ])
     // One attempt window per check: never longer than the interval, so checks do not pile up.
-    let attemptTimeout = min(check.timeout, check.interval)
-    var argv = [context.options.probeExecutable, "probe", check.kind.rawValue, check.target]
-    argv += ["--timeout", Duration.text(attemptTimeout)]
-    argv += ["--liveness-of", main, "--failure-threshold", String(check.failureThreshold)]
-    if let bus = context.options.busAddress { argv += ["--bus", bus] }
+    var options = ["--liveness-of", main, "--failure-threshold", String(check.failureThreshold)]
+    if let bus = context.options.busAddress { options += ["--bus", bus] }
     var service: [UnitSetting] = [
       UnitSetting("Type", .string("oneshot")),
       UnitSetting("Slice", .string(names.slice)),
       UnitSetting("WorkingDirectory", .string(context.workingDirectory)),
     ]
-    for name in context.process.env.keys.sorted() {
-      service.append(UnitSetting("Environment", .environment(name: name, value: context.process.env[name]!)))
-    }
+    // The check runs with the process's environment, as a command check written for it expects.
+    service += ExecMapper.environmentSettings(context.process)
     service.append(
-      UnitSetting("ExecStart", .exec(ExecCommand(path: context.options.probeExecutable, argv: argv))))
+      UnitSetting("ExecStart", .exec(probeCommand(context, check, timeout: min(check.timeout, check.interval), options: options))))
     if let logDirectory = context.options.logDirectory {
       service += ExecMapper.outputSettings(logDirectory: logDirectory, process: process)
     }
@@ -87,6 +90,9 @@ enum HealthMapper {
             UnitSetting("Description", .string(description)),
             UnitSetting("PartOf", .unitNames([main])),
             UnitSetting("After", .unitNames([main])),
+            // Every check is a start of this unit: systemd's default limit (5 starts in 10 s)
+            // would stop short intervals after a few checks and fail the timer with it.
+            UnitSetting("StartLimitIntervalSec", .microseconds(0), busProperty: "StartLimitIntervalUSec"),
           ]),
         UnitSection("Service", service),
       ])

@@ -1,9 +1,9 @@
 /// Maps `restart_policy` and the limits that keep a crash loop from running forever.
 enum RestartMapper {
   /// Window of the start-rate limit.
-  static let startLimitInterval: Double = 60
+  static let startLimitInterval: Double = StartLimit.interval
   /// Starts allowed within the window; the next one leaves the unit failed.
-  static let startLimitBurst: UInt32 = 5
+  static let startLimitBurst: UInt32 = StartLimit.burst
   /// Backoff steps on managers that support `RestartSteps=`.
   static let restartSteps: UInt32 = 5
   /// The longest backoff delay on managers that support `RestartMaxDelaySec=`.
@@ -24,10 +24,10 @@ enum RestartMapper {
     case .onFailure:
       mapped.service.append(UnitSetting("Restart", .string("on-failure")))
     case .no:
+      // The original system removed a finished "no" process from its registry; systemd
+      // unloads a transient unit once it ends successfully. A failed run stays loaded
+      // (CollectMode=inactive, the default) so `status` and `start` can say why it failed.
       mapped.service.append(UnitSetting("Restart", .string("no")))
-      // The original system removed a finished "no" process from its registry;
-      // systemd's equivalent is to unload the unit once it ends, even failed.
-      mapped.unit.append(UnitSetting("CollectMode", .string("inactive-or-failed")))
     }
     if context.process.restartPolicy != .no {
       mapped.service.append(

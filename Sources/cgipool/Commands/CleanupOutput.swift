@@ -3,8 +3,10 @@ import Foundation
 
 /// Formats a `ReapReport` for `cgipool cleanup`: a table or JSON.
 enum CleanupOutput {
-  /// The human-readable report: one row per orphan, then a summary line.
-  static func text(report: ReapReport, scan: OrphanScan, pool: String, dryRun: Bool) -> String {
+  /// The human-readable report: one row per orphan (saying how it was ended), then why signals
+  /// replaced the scope if they did, then a summary line. `manager` describes the manager the
+  /// scope was created in, when one was used.
+  static func text(report: ReapReport, scan: OrphanScan, pool: String, dryRun: Bool, manager: String? = nil) -> String {
     var out = "Pool \"\(pool)\": scanned \(scan.processCount) processes"
     if !scan.poolMembers.isEmpty { out += ", \(scan.poolMembers.count) matching inside the pool's units (left alone)" }
     out += ".\n"
@@ -15,6 +17,7 @@ enum CleanupOutput {
       if !orphan.descendants.isEmpty {
         result += " (+\(orphan.descendants.count) descendant\(orphan.descendants.count == 1 ? "" : "s"))"
       }
+      if let method = entry.method { result += " \(method)" }
       return [String(orphan.pid), orphan.userName ?? String(orphan.uid), orphan.pattern, result, orphan.commandLine]
     }
     let header = ["PID", "USER", "PATTERN", "RESULT", "COMMAND"]
@@ -22,6 +25,12 @@ enum CleanupOutput {
     for row in [header] + rows {
       let cells = row.indices.map { $0 == row.count - 1 ? row[$0] : row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
       out += cells.joined(separator: "  ") + "\n"
+    }
+    if let manager, report.entries.contains(where: { $0.method?.scopeName != nil }) {
+      out += "Scope created in the \(manager).\n"
+    }
+    for reason in report.fallbackReasons {
+      out += "Ended by signals instead of a scope: \(reason).\n"
     }
     let left = report.entries.filter { !$0.outcome.isGone }.count
     if dryRun {
@@ -34,11 +43,12 @@ enum CleanupOutput {
     return out
   }
 
-  /// The JSON document: pool, dryRun, allGone, processCount, poolMembers and the orphans with outcomes.
-  static func json(report: ReapReport, scan: OrphanScan, pool: String, dryRun: Bool) throws -> String {
+  /// The JSON document: pool, dryRun, allGone, processCount, poolMembers, the manager used and
+  /// the fallback reasons, and the orphans with outcomes and methods.
+  static func json(report: ReapReport, scan: OrphanScan, pool: String, dryRun: Bool, manager: String? = nil) throws -> String {
     let document = Document(
       pool: pool, dryRun: dryRun, allGone: report.allGone, processCount: scan.processCount,
-      poolMembers: scan.poolMembers,
+      poolMembers: scan.poolMembers, manager: manager, fallbackReasons: report.fallbackReasons,
       orphans: report.entries.map { entry in
         let orphan = entry.orphan
         var reason: String?
@@ -51,7 +61,8 @@ enum CleanupOutput {
         return Document.Entry(
           pid: orphan.pid, uid: orphan.uid, user: orphan.userName, argv: orphan.argv,
           commandLine: orphan.commandLine, pattern: orphan.pattern, descendants: orphan.descendants.map(\.pid),
-          outcome: entry.outcome.label, reason: reason, survivors: survivors)
+          outcome: entry.outcome.label, reason: reason, survivors: survivors, method: entry.method?.label,
+          scope: entry.method?.scopeName, fallbackReason: entry.fallbackReason)
       })
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -71,12 +82,21 @@ enum CleanupOutput {
       var outcome: String
       var reason: String?
       var survivors: [Int32]
+      /// `scope` or `signals`; absent when nothing was done.
+      var method: String?
+      /// The scope unit's name for method `scope`.
+      var scope: String?
+      /// Why signals replaced the scope.
+      var fallbackReason: String?
     }
     var pool: String
     var dryRun: Bool
     var allGone: Bool
     var processCount: Int
     var poolMembers: [Int32]
+    /// The manager the scope was created in, absent when none was used.
+    var manager: String?
+    var fallbackReasons: [String]
     var orphans: [Entry]
   }
 }

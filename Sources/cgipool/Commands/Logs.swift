@@ -14,7 +14,7 @@ struct Logs: ParsableCommand {
   @Argument(help: "The process name.")
   var process: String
 
-  @Option(name: .shortAndLong, help: "How many of the last lines to show.")
+  @Option(name: [.customShort("n"), .long], help: "How many of the last lines to show.")
   var lines: Int = 50
 
   @Flag(name: .shortAndLong, help: "Keep printing new lines as they are written (Ctrl+C ends).")

@@ -13,6 +13,10 @@ struct Probe: ParsableCommand {
       the target is healthy or --timeout passes. Prints one line saying what it saw and exits
       0 when healthy, 1 otherwise. Units run it as ExecStartPost=, so a unit becomes active,
       and its dependents start, only once it is healthy.
+
+      With --liveness-of the probe is one liveness check: a single attempt within --timeout.
+      It counts consecutive failures and, at --failure-threshold, kills the unit with SIGKILL
+      so systemd restarts it (Restart=always) and counts the restart.
       """
   )
 
@@ -51,14 +55,16 @@ struct Probe: ParsableCommand {
       if case .failure(let error) = parsed { printError("probe: \(error)") }
       throw ExitCode.failure
     }
-    let outcome = HealthProbe(target: probeTarget, timeout: timeout, delay: delay).run()
+    // Under ExecStartPost= systemd passes the main process's PID; the probe stops waiting once it has ended.
+    let mainPID = livenessOf == nil ? ProcessInfo.processInfo.environment["MAINPID"].flatMap { Int32($0) } : nil
+    let probe = HealthProbe(target: probeTarget, timeout: timeout, delay: delay, mainPID: mainPID)
     guard let unit = livenessOf else {
+      let outcome = probe.run()
       print((outcome.healthy ? "healthy: " : "unhealthy: ") + outcome.message)
-      FileHandle.standardOutput.synchronizeFile()
       if !outcome.healthy { throw ExitCode.failure }
       return
     }
-    try checkLiveness(outcome, unit: unit)
+    try checkLiveness(probe.checkOnce(), unit: unit)
   }
 
   /// Liveness mode: count consecutive failures; at the threshold, kill the main unit so
@@ -76,13 +82,15 @@ struct Probe: ParsableCommand {
       throw ExitCode.failure
     }
     tracker.recordSuccess()
+    // Said before the kill: the restart that follows stops this check's unit too (PartOf=).
+    print("unhealthy: \(outcome.message) (failure \(failures) of \(failureThreshold)): killing \(unit) so systemd restarts it")
+    FileHandle.standardOutput.synchronizeFile()
     do {
       // Units generated for the system manager carry no address; user managers are reached through their bus.
       let manager = try (busAddress.map(ManagerEndpoint.explicit) ?? (getuid() == 0 ? .system : .user)).connect()
       try manager.killUnit(unit, who: .all, signal: SIGKILL)
-      print("unhealthy: \(outcome.message) (failure \(failures) of \(failureThreshold)): killed \(unit) so systemd restarts it")
     } catch {
-      print("unhealthy: \(outcome.message) (failure \(failures) of \(failureThreshold)): cannot restart \(unit): \(error)")
+      print("cannot restart \(unit): \(error)")
     }
     throw ExitCode.failure
   }

@@ -14,10 +14,10 @@ struct Restart: ParsableCommand {
   var processes: [String] = []
 
   func run() throws {
-    guard let session = try RuntimeSession.open(config: configOptions, manager: managerOptions, startPrivate: true) else {
+    guard let session = try RuntimeSession.open(
+      config: configOptions, manager: managerOptions, startPrivate: true, processes: processes) else {
       throw ExitCode.failure
     }
-    try session.checkKnown(processes)
     let clock = ContinuousClock()
     let began = clock.now
     do {
@@ -25,12 +25,12 @@ struct Restart: ParsableCommand {
       let affected = session.runtime.withDependents(processes)
       let stopped = try session.runtime.stop(processes)
       for result in stopped.results { print(StopOutput.line(result)) }
-      let report = try session.runtime.start(processes.isEmpty ? [] : affected) { event in
-        print(StartOutput.line(for: event, elapsed: clock.now - began))
-      }
+      let report = try session.runtime.start(
+        processes.isEmpty ? [] : affected,
+        progress: { event in print(StartOutput.line(for: event, elapsed: clock.now - began)) })
       print(StartOutput.summary(report, elapsed: clock.now - began))
       if !report.succeeded { throw ExitCode.failure }
-    } catch let error as SystemdError {
+    } catch {
       printError("error: \(error)")
       throw ExitCode.failure
     }

@@ -24,11 +24,14 @@ struct Start: ParsableCommand {
   @Flag(help: "Reap orphaned pool processes (outside the pool's units) before starting.")
   var cleanup = false
 
+  @Flag(help: "Stay in the foreground showing state changes, restarts and health; Ctrl+C stops the pool.")
+  var monitor = false
+
   func run() throws {
-    guard let session = try RuntimeSession.open(config: configOptions, manager: managerOptions, startPrivate: true) else {
+    guard let session = try RuntimeSession.open(
+      config: configOptions, manager: managerOptions, startPrivate: true, processes: processes) else {
       throw ExitCode.failure
     }
-    try session.checkKnown(processes)
     if cleanup { try CleanupRunner.run(pool: session.pool) }
     try FileManager.default.createDirectory(atPath: session.runtime.logDirectory ?? "/tmp", withIntermediateDirectories: true)
     print("starting pool \(session.pool.name) on \(session.located)")
@@ -36,15 +39,22 @@ struct Start: ParsableCommand {
     let began = clock.now
     let report: StartReport
     do {
-      report = try session.runtime.start(processes) { event in
-        print(StartOutput.line(for: event, elapsed: clock.now - began))
-        FileHandle.standardOutput.synchronizeFile()
-      }
+      Interrupts.install()
+      report = try session.runtime.start(
+        processes, isCancelled: { Interrupts.requested },
+        progress: { event in
+          print(StartOutput.line(for: event, elapsed: clock.now - began))
+        })
     } catch {
       printError("error: \(error)")
       throw ExitCode.failure
     }
     print(StartOutput.summary(report, elapsed: clock.now - began))
+    if Interrupts.requested { throw ExitCode(130) }
+    if monitor {
+      try Monitor.run(session: session, startedOK: report.succeeded)
+      return
+    }
     if !report.succeeded { throw ExitCode.failure }
   }
 }

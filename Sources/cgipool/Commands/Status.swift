@@ -18,7 +18,8 @@ struct Status: ParsableCommand {
   var json = false
 
   func run() throws {
-    guard let session = try RuntimeSession.open(config: configOptions, manager: managerOptions, startPrivate: false) else {
+    guard let session = try RuntimeSession.open(
+      config: configOptions, manager: managerOptions, startPrivate: false, processes: processes) else {
       let pool = try configOptions.load()
       if json {
         print(#"{"manager": null, "pool": "\#(pool.name)", "processes": []}"#)
@@ -27,7 +28,6 @@ struct Status: ParsableCommand {
       }
       throw ExitCode(3)
     }
-    try session.checkKnown(processes)
     let status: PoolStatus
     do {
       status = try session.runtime.status(processes)

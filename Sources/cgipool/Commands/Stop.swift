@@ -32,12 +32,12 @@ struct Stop: ParsableCommand {
   }
 
   func run() throws {
-    guard let session = try RuntimeSession.open(config: configOptions, manager: managerOptions, startPrivate: false) else {
+    guard let session = try RuntimeSession.open(
+      config: configOptions, manager: managerOptions, startPrivate: false, processes: processes) else {
       print("no manager running: nothing of the pool runs")
       if cleanup { try CleanupRunner.run(pool: try configOptions.load()) }
       return
     }
-    try session.checkKnown(processes)
     let report: StopReport
     do {
       report = try session.runtime.stop(processes, force: force, timeout: timeout)

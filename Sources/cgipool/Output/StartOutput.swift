@@ -34,6 +34,7 @@ enum StartOutput {
     case .failed: return "FAILED    "
     case .dependencyFailed: return "NOT STARTED"
     case .restarting: return "RESTARTING"
+    case .canceled: return "CANCELED  "
     }
   }
 
@@ -42,7 +43,7 @@ enum StartOutput {
     case .started, .finished: return ""
     case .alreadyRunning: return " (already running)"
     case .restartNeeded(let why): return " (already running; \(why): `cgipool restart` applies the new definition)"
-    case .failed(let why), .dependencyFailed(let why), .restarting(let why): return ": " + why
+    case .failed(let why), .dependencyFailed(let why), .restarting(let why), .canceled(let why): return ": " + why
     }
   }
 

@@ -18,8 +18,15 @@ struct RuntimeSession {
   /// Returns `nil` when no manager is running and `startPrivate` is false
   /// (status and stop have nothing to talk to then). Exits 65 on a bad config
   /// before anything is started.
-  static func open(config: ConfigOptions, manager: ManagerOptions, startPrivate: Bool) throws -> RuntimeSession? {
+  static func open(
+    config: ConfigOptions, manager: ManagerOptions, startPrivate: Bool, processes: [String] = []
+  ) throws -> RuntimeSession? {
     let pool = try config.load()
+    let unknown = processes.filter { pool.processes[$0] == nil }
+    guard unknown.isEmpty else {
+      throw ValidationError(
+        "unknown process \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")) (the pool has: \(pool.processNames.joined(separator: ", ")))")
+    }
     // Compile before touching any manager, so an invalid pool starts nothing.
     let logDirectory = LogLocation.directory(pool: pool.name)
     _ = try compile(pool, config: config, logDirectory: logDirectory, version: nil, busAddress: nil)
@@ -54,15 +61,6 @@ struct RuntimeSession {
     } catch {
       Diagnostics.report(error, file: config.path)
       throw ExitCode(65)
-    }
-  }
-
-  /// Fails with a usage error naming processes the pool does not have.
-  func checkKnown(_ names: [String]) throws {
-    let unknown = runtime.unknownProcesses(names)
-    guard unknown.isEmpty else {
-      throw ValidationError(
-        "unknown process \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")) (the pool has: \(pool.processNames.joined(separator: ", ")))")
     }
   }
 }

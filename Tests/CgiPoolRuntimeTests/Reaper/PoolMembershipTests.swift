@@ -38,6 +38,14 @@ import Testing
     ("/cgipool-web.service.d/a", false),
     ("/system.slice/cgipool.target", false),
     ("/user.slice/session-4.scope", false),
+    // The orphan scopes ScopeTerminator creates hold orphans, not members...
+    ("/app.slice/cgipool-orphans-1a2b3c4d.scope", false),
+    ("/init.scope/../cgipool-orphans-x.scope", false),
+    // ...but only scopes named so, and never inside the pool's slice.
+    ("/cgipool.slice/cgipool-orphans-1a2b3c4d.scope", true),
+    ("/app.slice/cgipool-orphans.scope", true),
+    ("/app.slice/cgipool-orphans-.scope", true),
+    ("/system.slice/cgipool-orphans-web.service", true),
   ])
   func paths(_ path: String, _ expected: Bool) {
     #expect(pool.contains(cgroupPath: path) == expected)

@@ -127,7 +127,8 @@ import Testing
     let grandchild = try #require(StrayProcesses.identity(grandchildPID))
     strays.adopt(grandchild)
     #expect(StrayProcesses.parent(grandchildPID) != pid)
-    try waitUntil("its direct child") { Self.children(of: pid).count == 1 }
+    // The subshell is a child too until it exits: wait until the only child is the sleeper.
+    try waitUntil("its direct child") { Self.onlyChildSleeps(pid) }
 
     let reaper = try Self.defaultReaper(strays)
     let orphan = try #require(reaper.scan().orphans.first { $0.pid == pid })
@@ -203,6 +204,12 @@ import Testing
   }
 
   /// Direct children of `pid` now, from /proc.
+  /// Whether `pid` has exactly one child and it runs `sleep` (not a shell still forking).
+  static func onlyChildSleeps(_ pid: Int32) -> Bool {
+    let children = children(of: pid)
+    return children.count == 1 && StrayProcesses.cmdline(children[0])?.hasPrefix("sleep ") == true
+  }
+
   static func children(of pid: Int32) -> [Int32] {
     let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
     return text.split(separator: " ").compactMap { Int32($0) }

@@ -1,3 +1,4 @@
+import CgiPoolTestSupport
 import Foundation
 import Testing
 
@@ -46,36 +47,7 @@ final class StrayProcesses {
   /// handling and stdio on /dev/null, and waits until it has exec'd (its
   /// cmdline starts with `startingWith`, or else contains the folder's token).
   func spawn(_ argv: [String], startingWith prefix: String? = nil) throws -> Int32 {
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var all = sigset_t()
-    sigfillset(&all)
-    var none = sigset_t()
-    sigemptyset(&none)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    // POSIX_SPAWN_SETSID (glibc, 0x80) is hidden behind _GNU_SOURCE in the Glibc module.
-    let setSession: Int32 = 0x80
-    posix_spawnattr_setflags(
-      &attributes, Int16(setSession | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let cArgs = argv.map { strdup($0) } + [nil]
-    defer { cArgs.forEach { free($0) } }
-    var pid: pid_t = 0
-    var status = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environ)
-    // A script just written can be briefly held open for writing by a child another
-    // test thread forked meanwhile (the fd leaks across fork until exec): retry.
-    for _ in 0..<200 where status == ETXTBSY {
-      usleep(5_000)
-      status = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environ)
-    }
-    guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO) }
+    let pid = try CleanSpawn.spawn(argv, newSession: true)
     children.append(pid)
     try waitUntil("pid \(pid) runs \(argv)") {
       guard let cmdline = Self.cmdline(pid) else { return false }

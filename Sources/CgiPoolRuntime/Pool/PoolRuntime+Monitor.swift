@@ -1,0 +1,70 @@
+import ProcessConfig
+
+/// Something the monitor saw happen to the pool.
+public enum MonitorEvent: Sendable, Equatable {
+  /// A process's unit changed state (`active/running` → `deactivating/stop-sigterm`, ...).
+  case state(process: String, from: String, to: String, pid: Int32?)
+  /// systemd restarted a process automatically; `count` is its restarts so far.
+  case restarted(process: String, count: UInt32, pid: Int32?)
+  /// A liveness check finished.
+  case health(process: String, healthy: Bool, detail: String?)
+}
+
+extension PoolRuntime {
+  /// Reports the pool's changes as systemd signals them, until `isCancelled` answers true.
+  ///
+  /// Driven by `PropertiesChanged` signals, not polling: the loop sleeps in the bus
+  /// wait and re-reads only the units a signal named.
+  public func monitor(isCancelled: () -> Bool, onEvent: (MonitorEvent) -> Void) throws(SystemdError) {
+    var watched: [String: (process: String, liveness: Bool)] = [:]
+    for process in pool.topologicalOrder() {
+      watched[names.service(process)] = (process, false)
+      watched[names.livenessService(process)] = (process, true)
+    }
+    var last: [String: UnitState] = [:]
+    for unit in watched.keys {
+      if let state = try manager.unitState(unit) { last[unit] = state }
+    }
+    var dirty = Set<String>()
+    let token = try manager.watchUnitChanges { name in
+      if watched[name] != nil { dirty.insert(name) }
+    }
+    defer { withExtendedLifetime(token) {} }
+    while !isCancelled() {
+      try manager.processEvents(timeout: 0.5)
+      let changed = dirty.sorted()
+      dirty.removeAll()
+      for unit in changed {
+        guard let (process, liveness) = watched[unit] else { continue }
+        let now = try manager.unitState(unit)
+        let before = last[unit]
+        if let now { last[unit] = now } else { last[unit] = nil }
+        for event in Self.events(process: process, liveness: liveness, before: before, now: now, probeLine: { lastProbeLine(process) }) {
+          onEvent(event)
+        }
+      }
+    }
+  }
+
+  /// The events between two snapshots of one unit.
+  static func events(
+    process: String, liveness: Bool, before: UnitState?, now: UnitState?, probeLine: () -> String?
+  ) -> [MonitorEvent] {
+    let old = before.map { "\($0.activeState)/\($0.subState)" } ?? "gone"
+    let new = now.map { "\($0.activeState)/\($0.subState)" } ?? "gone"
+    if liveness {
+      // A liveness run ends when its oneshot unit leaves "activating".
+      guard before?.activeState == "activating", let now, now.activeState != "activating" else { return [] }
+      let healthy = now.result == "success"
+      return [.health(process: process, healthy: healthy, detail: healthy ? nil : probeLine())]
+    }
+    var events: [MonitorEvent] = []
+    if old != new {
+      events.append(.state(process: process, from: old, to: new, pid: (now?.mainPID ?? 0) > 0 ? now?.mainPID : nil))
+    }
+    if let now, now.restarts > (before?.restarts ?? 0) {
+      events.append(.restarted(process: process, count: now.restarts, pid: now.mainPID > 0 ? now.mainPID : nil))
+    }
+    return events
+  }
+}

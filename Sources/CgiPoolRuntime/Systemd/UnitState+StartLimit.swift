@@ -1,0 +1,18 @@
+import ProcessConfig
+
+extension UnitState {
+  /// Results systemd restarts a unit for under `Restart=on-failure` (and `always`).
+  static let restartableResults: Set<String> = ["exit-code", "signal", "core-dump", "watchdog"]
+
+  /// Whether systemd gave up restarting the unit because it hit its start limit.
+  ///
+  /// Newer managers say so in `Result` (`start-limit-hit`). systemd 252 keeps the
+  /// result of the last crash instead, so a unit that is `failed` with a result its
+  /// `policy` would have restarted is one systemd refused to start again. A stop that
+  /// needed SIGKILL ends `failed` with result `timeout`, which is excluded.
+  public func hitStartLimit(policy: RestartPolicy) -> Bool {
+    if result == "start-limit-hit" { return true }
+    guard activeState == "failed", policy != .no else { return false }
+    return Self.restartableResults.contains(result)
+  }
+}

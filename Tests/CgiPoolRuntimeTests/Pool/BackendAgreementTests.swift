@@ -1,0 +1,107 @@
+import CgiPoolRuntime
+import CgiPoolTestSupport
+import Foundation
+import ProcessConfig
+import SystemdBus
+import Testing
+import UnitCompiler
+
+/// The two back ends agree: for the same compiled pool, systemd reports the same
+/// settings whether the units came from unit files or over D-Bus.
+@Suite(.enabled(if: PrivateManagerFixture.enabled)) struct BackendAgreementTests {
+  /// Properties compared, by interface.
+  static let unitKeys = ["Description", "Requires", "After", "Wants", "StartLimitIntervalUSec", "StartLimitBurst", "CollectMode"]
+  static let serviceKeys = [
+    "Type", "Slice", "WorkingDirectory", "Environment", "ExecStart", "ExecStartPost", "Restart", "RestartUSec",
+    "TimeoutStartUSec", "TimeoutStopUSec", "KillMode", "KillSignal", "SendSIGKILL",
+  ]
+  static let timerKeys = ["TimersMonotonic", "AccuracyUSec"]
+
+  static let json = """
+    {"name": "agree", "processes": {
+      "base": {"command": ["sleep", "300"], "env": {"A": "50% $HOME \\"q\\""}, "restart_policy": "always",
+        "restart_delay": 0.5, "stop_timeout": 3,
+        "health_check": {"type": "command", "target": "test -d /", "timeout": 2, "interval": 30}},
+      "mid": {"command": ["sleep", "301"], "depends_on": ["base"], "startup_delay": 0.1,
+        "health_check": {"type": "command", "target": "true", "timeout": 3}},
+      "once": {"command": ["sleep", "302"], "restart_policy": "no", "depends_on": ["mid"]}
+    }}
+    """
+
+  /// What systemd reports for the pool's units: unit name → property → value.
+  /// Runtime-only fields of exec commands (timestamps, PIDs) are dropped.
+  static func snapshot(_ manager: SystemdManager, units: [String]) throws -> [String: [String: BusValue]] {
+    var result: [String: [String: BusValue]] = [:]
+    for unit in units {
+      var properties: [String: BusValue] = [:]
+      // LoadUnit, not GetUnit: a unit file nobody started is unloaded again at the next garbage collection.
+      let path = try manager.loadUnit(unit)
+      let common = try manager.properties(path: path, interface: SystemdManager.unitInterface)
+      // Dependency lists are sets to systemd; its order is a hash order.
+      for key in unitKeys { properties[key] = common[key].map(sortedIfStrings) }
+      if unit.hasSuffix(".service") {
+        let service = try manager.properties(path: path, interface: SystemdManager.serviceInterface)
+        for key in serviceKeys { properties[key] = service[key].map(configurationOnly) }
+      } else if unit.hasSuffix(".timer") {
+        let timer = try manager.properties(path: path, interface: "org.freedesktop.systemd1.Timer")
+        for key in timerKeys { properties[key] = timer[key].map(timerConfiguration) }
+      }
+      result[unit] = properties
+    }
+    return result
+  }
+
+  /// An `as` value sorted; anything else unchanged.
+  static func sortedIfStrings(_ value: BusValue) -> BusValue {
+    guard case .array("s", let entries) = value else { return value }
+    return .array("s", entries.sorted { ($0.stringValue ?? "") < ($1.stringValue ?? "") })
+  }
+
+  /// `a(sasbttttuii)` exec entries reduced to path, argv and ignore-failure.
+  static func configurationOnly(_ value: BusValue) -> BusValue {
+    guard case .array(let signature, let entries) = value, signature.hasPrefix("(sasb") else { return value }
+    return .array("(sasb)", entries.map { entry in .struct(Array((entry.structFields ?? []).prefix(3))) })
+  }
+
+  /// `a(stt)` timers reduced to base and value (the third field is the next elapse).
+  static func timerConfiguration(_ value: BusValue) -> BusValue {
+    guard case .array(_, let entries) = value else { return value }
+    return .array("(st)", entries.map { entry in .struct(Array((entry.structFields ?? []).prefix(2))) })
+  }
+
+  @Test func unitFilesAndTransientUnitsMatch() throws {
+    try RuntimeHarness.withPool(Self.json) { context in
+      let names = context.compiled.units.filter { $0.kind == .service || $0.kind == .timer }.map(\.name)
+      // 1. Unit files, loaded (not started) from the manager's runtime unit folder.
+      let folder = try #require(context.endpoint.runtimeDirectory) + "/systemd/user"
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      let renderer = try UnitFileRenderer(templatesDirectory: RuntimeHarness.templates)
+      let files = renderer.renderAll(context.compiled, configFile: "agree.json")
+      for file in files { try file.text.write(toFile: folder + "/" + file.name, atomically: true, encoding: .utf8) }
+      try context.manager.reload()
+      let fromFiles = try Self.snapshot(context.manager, units: names)
+
+      // 2. The same units over D-Bus, once the files are gone.
+      for file in files { try FileManager.default.removeItem(atPath: folder + "/" + file.name) }
+      try context.manager.reload()
+      #expect(try context.runtime.start().succeeded)
+      let fromBus = try Self.snapshot(context.manager, units: names)
+
+      for name in names {
+        for key in Set(fromFiles[name, default: [:]].keys).union(fromBus[name, default: [:]].keys).sorted() {
+          let file = fromFiles[name]?[key]
+          let bus = fromBus[name]?[key]
+          // The transient units leave out the target (systemd cannot create targets over D-Bus).
+          let expectedBus = key == "Wants" || key == "PartOf" ? file.map { Self.withoutTarget($0) } : file
+          #expect(bus == expectedBus, "\(name) \(key): file \(String(describing: file)) vs bus \(String(describing: bus))")
+        }
+      }
+      #expect(fromBus["agree-base.service"]?["ExecStart"] != nil, "the comparison must cover real settings")
+    }
+  }
+
+  static func withoutTarget(_ value: BusValue) -> BusValue {
+    guard case .array(let signature, let entries) = value else { return value }
+    return .array(signature, entries.filter { $0.stringValue != "agree.target" })
+  }
+}

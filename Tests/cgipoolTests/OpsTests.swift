@@ -1,0 +1,191 @@
+import CgiPoolTestSupport
+import Foundation
+import Testing
+
+/// The operator layer on the real demo pool: ops/startup.sh, status, logs, restarts,
+/// monitor mode and ops/shutdown.sh, each against its own private manager.
+@Suite(.enabled(if: PrivateManagerFixture.enabled), .serialized) struct OpsTests {
+  static let root = CgiPoolBinary.packageRoot.path
+  static let demoConfig = root + "/ops/process_config.json"
+
+  /// A private manager and log folder of the test's own.
+  final class Sandbox {
+    let folder = NSTemporaryDirectory() + "cgipool-ops-" + UUID().uuidString
+    var environment: [String: String] {
+      ["CGIPOOL_RUNTIME_DIR": folder + "/runtime", "CGIPOOL_LOG_DIR": folder + "/logs", "CGI_POOL_CONFIG": OpsTests.demoConfig]
+    }
+    deinit {
+      _ = try? CgiPoolBinary.run(["stop", "--force", "--config", OpsTests.demoConfig], environment: environment)
+      _ = try? CgiPoolBinary.run(["manager", "stop", "--runtime-dir", folder + "/runtime"])
+      try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    func cgipool(_ arguments: [String]) throws -> CgiPoolRun {
+      try CgiPoolBinary.run(arguments, environment: environment, currentDirectory: URL(fileURLWithPath: OpsTests.root))
+    }
+
+    /// Runs a script of ops/ with the sandbox's environment.
+    func script(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: OpsTests.root + "/ops/" + name)
+      process.arguments = arguments
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        .merging(["CGIPOOL": CgiPoolBinary.executable.path]) { _, new in new }
+      let log = folder + "/" + name + ".out"
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      _ = FileManager.default.createFile(atPath: log, contents: nil)
+      let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+      process.standardOutput = handle
+      process.standardError = handle
+      process.standardInput = FileHandle.nullDevice
+      try process.run()
+      process.waitUntilExit()
+      try handle.close()
+      return (process.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    }
+
+    /// A `cgipool` run in the background, its output going to a file the test can poll.
+    final class Background {
+      let process = Process()
+      let handle: FileHandle
+      let output: String
+      init(_ arguments: [String], sandbox: Sandbox, name: String) throws {
+        output = sandbox.folder + "/" + name + ".out"
+        try FileManager.default.createDirectory(atPath: sandbox.folder, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        process.executableURL = CgiPoolBinary.executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(sandbox.environment) { _, new in new }
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+      }
+      /// Everything written so far.
+      var text: String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
+      /// Sends `signal` and waits for the exit; returns the exit status.
+      func interrupt(_ signal: Int32 = SIGINT) -> Int32 {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        try? handle.close()
+        return process.terminationStatus
+      }
+      deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    }
+
+    func statusJSON() throws -> [[String: Any]] {
+      let run = try cgipool(["status", "--json"])
+      let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+      return document?["processes"] as? [[String: Any]] ?? []
+    }
+  }
+
+  /// `curl` through the proxy; the response with headers.
+  static func get(_ url: String) -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    process.arguments = ["-s", "-i", "--max-time", "5", url]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    guard (try? process.run()) != nil else { return "" }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  @Test func startupStatusLogsRestartAndShutdown() throws {
+    let sandbox = Sandbox()
+    let startup = try sandbox.script("startup.sh", ["--no-monitor"])
+    #expect(startup.status == 0, "\(startup.output)")
+    #expect(startup.output.contains("5/5 processes up"), "\(startup.output)")
+
+    let answer = Self.get("http://127.0.0.1:8080/cgi-bin/hello.cgi?name=ops")
+    #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+    #expect(answer.contains("X-CGI-Worker: sample_"), "\(answer)")
+    #expect(answer.hasSuffix("Hello, ops!\n"), "\(answer)")
+
+    let status = try sandbox.cgipool(["status"])
+    #expect(status.status == 0, "\(status)")
+    #expect(status.stdout.contains("4/4 active, 1 finished (restart_policy no)"), "\(status)")
+
+    // The worker that answered logged the request.
+    let worker = answer.contains("X-CGI-Worker: sample_hello") ? "sample_hello" : "sample_time"
+    let logs = try sandbox.cgipool(["logs", worker, "-n", "20"])
+    #expect(logs.status == 0, "\(logs)")
+    #expect(logs.stdout.contains("GET /cgi-bin/hello.cgi?name=ops"), "\(logs)")
+
+    // A worker killed by hand is restarted by systemd (on-failure: SIGKILL is a failure).
+    let before = try sandbox.statusJSON().first { $0["process"] as? String == "sample_time" }
+    let pid = try #require(before?["mainPID"] as? Int)
+    kill(pid_t(pid), SIGKILL)
+    let restarted = try RuntimeWaits.eventually(timeout: 15) {
+      let now = try sandbox.statusJSON().first { $0["process"] as? String == "sample_time" }
+      return (now?["restarts"] as? Int ?? 0) >= 1 && (now?["mainPID"] as? Int).map { $0 != pid } == true
+        && now?["state"] as? String == "active"
+    }
+    #expect(restarted, "sample_time was not restarted")
+
+    let shutdown = try sandbox.script("shutdown.sh", [])
+    #expect(shutdown.status == 0, "\(shutdown.output)")
+    #expect(shutdown.output.contains("nothing of pool cgipool is left running"), "\(shutdown.output)")
+    #expect(Self.get("http://127.0.0.1:8080/health").isEmpty, "the proxy still answers")
+    #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/runtime"), "the private manager's folder is left")
+  }
+
+  @Test func monitorModeStopsThePoolOnSIGINT() throws {
+    let sandbox = Sandbox()
+    let monitor = try Sandbox.Background(["start", "--monitor", "--config", Self.demoConfig], sandbox: sandbox, name: "monitor")
+    #expect(RuntimeWaits.eventually(timeout: 30) { monitor.text.contains("monitoring pool cgipool") }, "\(monitor.text)")
+    // A change the monitor must report: kill a worker, systemd restarts it.
+    let worker = try sandbox.statusJSON().first { $0["process"] as? String == "sample_hello" }
+    kill(pid_t(try #require(worker?["mainPID"] as? Int)), SIGKILL)
+    #expect(
+      RuntimeWaits.eventually(timeout: 15) { monitor.text.contains("sample_hello: restarted by systemd (restart 1)") },
+      "\(monitor.text)")
+
+    let status = monitor.interrupt()
+    let text = { monitor.text }
+    #expect(status == 0, "\(text())")
+    #expect(text().contains("stopping pool cgipool (Ctrl+C again to force)"), "\(text())")
+    #expect(text().contains("nothing of the pool is left running"), "\(text())")
+    let left = try sandbox.statusJSON().filter { $0["state"] as? String == "active" }
+    #expect(left.isEmpty, "still active: \(left)")
+  }
+
+  @Test func interruptedStartLeavesNothingStarted() throws {
+    let sandbox = Sandbox()
+    let config = sandbox.folder + "/slow.json"
+    try FileManager.default.createDirectory(atPath: sandbox.folder, withIntermediateDirectories: true)
+    try """
+      {"name": "slow", "processes": {
+        "quick": {"command": ["sleep", "300"]},
+        "slow": {"command": ["sleep", "301"], "startup_delay": 30, "depends_on": ["quick"],
+          "health_check": {"type": "command", "target": "true", "timeout": 5}},
+        "after": {"command": ["sleep", "302"], "depends_on": ["slow"]}
+      }}
+      """.write(toFile: config, atomically: true, encoding: .utf8)
+    let start = try Sandbox.Background(["start", "--config", config], sandbox: sandbox, name: "start")
+    #expect(RuntimeWaits.eventually(timeout: 30) { start.text.contains("active     quick") }, "\(start.text)")
+    let exitStatus = start.interrupt()
+    let text = { start.text }
+    #expect(exitStatus == 130, "\(text())")
+    #expect(text().contains("CANCELED   slow: start interrupted; stopped again"), "\(text())")
+    let status = try CgiPoolBinary.run(["status", "--json", "--config", config], environment: sandbox.environment)
+    let document = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+    let states = (document?["processes"] as? [[String: Any]] ?? []).map { $0["state"] as? String ?? "?" }
+    #expect(!states.contains("active") && !states.contains("activating"), "\(states)")
+    _ = try CgiPoolBinary.run(["stop", "--config", config], environment: sandbox.environment)
+  }
+}
+
+/// Polling helper for end-to-end waits (not timing assertions: the bound only ends a hung test).
+enum RuntimeWaits {
+  static func eventually(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    repeat {
+      if try condition() { return true }
+      usleep(100_000)
+    } while Date() < deadline
+    return false
+  }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install what cgipool needs on a Debian machine, when it is missing (needs root for apt-get).
+#   libsystemd-dev + pkg-config  the sd-bus headers the build links against
+#   systemd                      the manager cgipool runs privately, and systemd-analyze
+#   dbus-user-session            the private manager's user bus socket
+#   util-linux                   unshare (the private manager's mount namespace)
+#   python3 + curl               the demo pool, and trying it
+set -euo pipefail
+packages=(libsystemd-dev pkg-config systemd dbus-user-session util-linux python3 curl procps)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "==> installing ${missing[*]}"
+if [ "$(id -u)" != 0 ]; then
+  echo "install-deps.sh: run as root, or install: apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Start the CGI pool under systemd, through cgipool.
+#
+# Usage: ops/startup.sh [--build|--no-build] [--cleanup] [--monitor|--no-monitor]
+#   --build       build cgipool (swift build) and run the config's "build" command first
+#   --no-build    never build (fail when cgipool is not built)
+#   --cleanup     end orphaned pool processes (outside the pool's units) before starting
+#   --monitor     stay in the foreground showing the pool live; Ctrl+C stops the pool
+#   --no-monitor  return once the pool is up; systemd supervises it
+# Environment: CGI_POOL_CONFIG (default ops/process_config.json), CGI_POOL_BUILD (1/0),
+# CGI_POOL_CLEANUP (1/0), CGIPOOL (the cgipool binary, default .build/debug/cgipool).
+# Without flags: builds only when cgipool is missing, monitors when run from a terminal.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+config=${CGI_POOL_CONFIG:-$root/ops/process_config.json}
+cgipool=${CGIPOOL:-$root/.build/debug/cgipool}
+build=${CGI_POOL_BUILD:-auto}
+cleanup=${CGI_POOL_CLEANUP:-0}
+if [ -t 0 ] && [ -t 1 ]; then monitor=1; else monitor=0; fi
+
+for arg in "$@"; do
+  case "$arg" in
+    --build) build=1 ;;
+    --no-build) build=0 ;;
+    --cleanup) cleanup=1 ;;
+    --monitor) monitor=1 ;;
+    --no-monitor) monitor=0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "startup.sh: unknown option $arg (see --help)" >&2; exit 64 ;;
+  esac
+done
+
+fail() { echo "startup.sh: $*" >&2; exit 1; }
+step() { echo "==> $*"; }
+
+# 1. cgipool itself.
+if [ "$build" = 1 ] || { [ "$build" = auto ] && [ ! -x "$cgipool" ]; }; then
+  step "building cgipool"
+  (cd "$root" && swift build) || fail "swift build failed"
+fi
+[ -x "$cgipool" ] || fail "cgipool is not built ($cgipool); run 'make build' or pass --build"
+
+# 2. The config: valid, and every command and folder present (compiling resolves them).
+[ -f "$config" ] || fail "no config at $config (set CGI_POOL_CONFIG)"
+step "checking $config"
+"$cgipool" check --config "$config" >/dev/null || fail "the config is invalid (see above)"
+"$cgipool" generate units --config "$config" --stdout >/dev/null ||
+  fail "a command or working directory of the config is missing (see above)"
+
+# 3. The config's own build step, when asked to build.
+if [ "$build" = 1 ]; then
+  build_command=$(python3 -c 'import json,sys,shlex; b=json.load(open(sys.argv[1])).get("build"); print(shlex.join(b) if b else "")' "$config")
+  if [ -n "$build_command" ]; then
+    step "running the config's build command: $build_command"
+    (cd "$(dirname "$config")" && eval "$build_command") || fail "the config's build command failed"
+  fi
+fi
+
+# 4. A systemd manager: the host's, or cgipool's private one (which needs root).
+if [ "$(id -u)" != 0 ] && "$cgipool" manager status | grep -q '^manager: no manager running'; then
+  fail "systemd is not running here and cgipool's private manager needs root: run as root"
+fi
+
+# 5. Ports the pool's health checks use must be free, unless the pool already runs.
+if ! "$cgipool" status --config "$config" >/dev/null 2>&1; then
+  busy=$(python3 - "$config" <<'PY'
+import json, socket, sys
+config = json.load(open(sys.argv[1]))
+for name, process in sorted(config.get("processes", {}).items()):
+    check = process.get("health_check") or {}
+    target = str(check.get("target", ""))
+    port = None
+    if check.get("type") == "port":
+        port = target.rsplit(":", 1)[-1]
+    elif check.get("type") == "http" and "://" in target:
+        hostport = target.split("://", 1)[1].split("/", 1)[0]
+        port = hostport.rsplit(":", 1)[-1] if ":" in hostport else ("443" if target.startswith("https") else "80")
+    if port and port.isdigit():
+        with socket.socket() as probe:
+            probe.settimeout(0.2)
+            if probe.connect_ex(("127.0.0.1", int(port))) == 0:
+                print(f"{name}: port {port} is already in use")
+PY
+)
+  [ -z "$busy" ] || fail "ports in use by something outside the pool:
+$busy"
+fi
+
+# 6. Start.
+args=(start --config "$config")
+[ "$cleanup" = 1 ] && args+=(--cleanup)
+[ "$monitor" = 1 ] && args+=(--monitor)
+step "starting the pool"
+exec "$cgipool" "${args[@]}"
