@@ -6,6 +6,7 @@ runtime folder and cleans up afterwards. Options: --runs N (default 5), --only a
 compile, reaper, status, pool40, probe), --quick (small sizes, for trying the harness itself).
 """
 import argparse
+import json
 import os
 import platform
 import subprocess
@@ -54,17 +55,24 @@ def main():
   parser.add_argument("--runs", type=int, default=5)
   parser.add_argument("--only", default="compile,reaper,status,pool40,probe")
   parser.add_argument("--quick", action="store_true")
+  parser.add_argument("--merge", action="store_true",
+                      help="keep the other scenarios' figures from the existing bench/results.json")
   args = parser.parse_args()
   only = set(args.only.split(","))
   os.makedirs(WORK, exist_ok=True)
   results = {"machine": machine(), "runs": args.runs, "scenarios": {}, "quick": args.quick}
+  previous = {}
+  if args.merge and os.path.exists(os.path.join(HERE, "results.json")):
+    with open(os.path.join(HERE, "results.json")) as f:
+      previous = json.load(f)
+    results["merged_from"] = previous.get("machine", {}).get("cgipool_commit")
   have_runtime = has_subcommand("start") and has_subcommand("stop") and has_subcommand("status")
   supervisord = os.path.exists(scenarios_pool.SUPERVISORD)
   began = time.monotonic()
 
   def scenario(key, body, needs_runtime=False):
     if key not in only:
-      results["scenarios"][key] = {"not_run": "not selected (--only)"}
+      results["scenarios"][key] = previous.get("scenarios", {}).get(key, {"not_run": "not selected (--only)"})
       return
     if needs_runtime and not have_runtime:
       results["scenarios"][key] = {"not_run": "`cgipool start`/`stop`/`status` are not in this build"}
@@ -84,7 +92,7 @@ def main():
   scenario("compile", lambda: scenarios_offline.run_compile(runs))
   scenario("reaper", lambda: scenarios_offline.run_reaper(runs, count=500 if args.quick else 5000))
   scenario("status", lambda: scenarios_pool.run_status(runs, sizes=(10, 50) if args.quick else (50, 500)), True)
-  if isinstance(results["scenarios"].get("status"), dict) and results["scenarios"]["status"].get("goal_met") is False:
+  if "status" in only and results["scenarios"].get("status", {}).get("goal_met") is False:
     sizes = results["scenarios"]["status"]["sizes"]
     largest = max(sizes, key=int)
     try:
@@ -98,6 +106,11 @@ def main():
     results["scenarios"]["pool40"]["supervisord_not_run"] = "supervisor could not be installed into bench/.venv"
   scenario("probe", lambda: scenarios_pool.probe_cpu(runs, wait=5 if args.quick else 30))
   results["total_seconds"] = round(time.monotonic() - began, 1)
+  if previous:
+    # The run's length stays the full run's; the re-run of the selected scenarios is noted apart.
+    results["rerun"] = {"scenarios": sorted(only), "seconds": results["total_seconds"], "date": time.strftime("%Y-%m-%d %H:%M %Z")}
+    results["total_seconds"] = previous.get("total_seconds")
+    results["machine"]["loadavg_before"] = previous["machine"].get("loadavg_before")
   results["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
   write_json(os.path.join(HERE, "results.json"), results)
   with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
