@@ -111,6 +111,7 @@ def main():
     results["rerun"] = {"scenarios": sorted(only), "seconds": results["total_seconds"], "date": time.strftime("%Y-%m-%d %H:%M %Z")}
     results["total_seconds"] = previous.get("total_seconds")
     results["machine"]["loadavg_before"] = previous["machine"].get("loadavg_before")
+    results["machine"]["date"] = previous["machine"].get("date")
   results["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
   write_json(os.path.join(HERE, "results.json"), results)
   with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:

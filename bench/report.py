@@ -1,4 +1,6 @@
 """Render bench/results.json as BENCHMARKS.md."""
+import json
+import os
 import statistics
 from benchlib import stats
 
@@ -330,4 +332,17 @@ def render(results):
   ]
   head += [f"| {name} | {text} |" for name, text in summary]
   head.append("")
+  analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")
+  if os.path.exists(analysis):
+    with open(analysis) as f:
+      body += ["", f.read().rstrip()]
   return "\n".join(head + body) + "\n"
+
+
+if __name__ == "__main__":
+  # Re-render BENCHMARKS.md from bench/results.json (e.g. after editing bench/analysis.md).
+  here = os.path.dirname(os.path.abspath(__file__))
+  with open(os.path.join(here, "results.json")) as f:
+    data = json.load(f)
+  with open(os.path.join(os.path.dirname(here), "BENCHMARKS.md"), "w") as f:
+    f.write(render(data))
