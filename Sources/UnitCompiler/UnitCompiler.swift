@@ -21,11 +21,23 @@ public struct UnitCompiler: Sendable {
     // problems are reported together and nothing is emitted for a broken pool.
     var contexts: [MappingContext] = []
     var diagnostics: [ConfigDiagnostic] = []
+    // Pools share a few folders and interpreters among many processes: resolve each once.
+    var folders: [String: (path: String, exists: Bool)] = [:]
+    var executables: [String: Result<String, ExecutableResolver.Problem>] = [:]
+    let resolver = ExecutableResolver(fileSystem: options.fileSystem, searchPath: options.searchPath)
     for name in pool.topologicalOrder() {
       let process = pool.processes[name]!
       let path = ConfigPath.root.appending("processes").appending(name)
-      let workingDirectory = Self.absolute(process.cwd, base: pool.baseDirectory)
-      if !options.fileSystem.isDirectory(workingDirectory) {
+      let folder =
+        folders[process.cwd]
+        ?? {
+          let absolute = Self.absolute(process.cwd, base: pool.baseDirectory)
+          let entry = (absolute, options.fileSystem.isDirectory(absolute))
+          folders[process.cwd] = entry
+          return entry
+        }()
+      let workingDirectory = folder.path
+      if !folder.exists {
         diagnostics.append(
           ConfigDiagnostic(
             file: pool.file, path: path.appending("cwd"),
@@ -34,9 +46,15 @@ public struct UnitCompiler: Sendable {
       if let problem = UnitFileSyntax.unrepresentablePathProblem(workingDirectory) {
         diagnostics.append(ConfigDiagnostic(file: pool.file, path: path.appending("cwd"), message: problem))
       }
-      switch ExecutableResolver(fileSystem: options.fileSystem, searchPath: options.searchPath)
-        .resolve(process.command[0], workingDirectory: workingDirectory)
-      {
+      let key = process.command[0] + "\u{0}" + workingDirectory
+      let resolved =
+        executables[key]
+        ?? {
+          let result = resolver.resolve(process.command[0], workingDirectory: workingDirectory)
+          executables[key] = result
+          return result
+        }()
+      switch resolved {
       case .success(let executable):
         contexts.append(
           MappingContext(

@@ -16,17 +16,17 @@ extension PoolRuntime {
   ) throws(SystemdError) -> StopReport {
     let order = withDependents(requested)
     try manager.watchJobs()
+    // One batched read of everything that might be loaded; only loaded units get a stop job.
+    var candidates: [String] = requested.isEmpty ? [names.target] : []
+    for process in order.reversed() {
+      candidates += [names.livenessTimer(process), names.livenessService(process), names.service(process)]
+    }
+    let before = try manager.unitStates(candidates)
     var running: [String: UnitState] = [:]
     for process in order {
-      if let state = try manager.unitState(names.service(process)), state.activeState != "inactive" {
-        running[process] = state
-      }
+      if let state = before[names.service(process)], state.activeState != "inactive" { running[process] = state }
     }
-    var units: [String] = []
-    for process in order.reversed() {
-      units += [names.livenessTimer(process), names.livenessService(process), names.service(process)]
-    }
-    if requested.isEmpty { units = [names.target] + units }
+    let units = candidates.filter { before[$0] != nil }
     if force {
       for process in order where running[process] != nil {
         try? manager.killUnit(names.service(process), signal: 9)
@@ -57,15 +57,17 @@ extension PoolRuntime {
         _ = try manager.waitForJobs([job], timeout: 10, progress: { _ in })
       }
     }
+    let afterStates = try manager.unitStates(order.map(names.service))
     var results: [ProcessStopResult] = []
     for process in order.reversed() {
       let unit = names.service(process)
-      let left = try manager.unitProcesses(unit)
+      // A unit that is no longer loaded has no cgroup left, so no process either.
+      let left = afterStates[unit] == nil ? [] : try manager.unitProcesses(unit)
       let outcome: ProcessStopResult.Outcome
       if !left.isEmpty {
         outcome = .survivors(left)
       } else if running[process] != nil {
-        let after = try manager.unitState(unit)
+        let after = afterStates[unit]
         // systemd records a stop that needed SIGKILL as result "timeout" (or "signal" when forced).
         let killed = forced || after?.result == "timeout" || finished.count < jobs.count
         outcome = killed ? .killed : .stopped
@@ -79,10 +81,14 @@ extension PoolRuntime {
 
   /// How long a stop may take: dependents stop before dependencies, so the longest chain of stop timeouts, plus a margin.
   func stopTimeout(for order: [String]) -> Double {
+    var dependents: [String: [String]] = [:]
+    for process in order {
+      for dependency in pool.processes[process]!.dependsOn { dependents[dependency, default: []].append(process) }
+    }
     var finish: [String: Double] = [:]
     for process in order.reversed() {
       let spec = pool.processes[process]!
-      finish[process] = spec.stopTimeout + (pool.dependents(of: process).compactMap { finish[$0] }.max() ?? 0)
+      finish[process] = spec.stopTimeout + (dependents[process]?.compactMap { finish[$0] }.max() ?? 0)
     }
     return (finish.values.max() ?? 0) + 10
   }

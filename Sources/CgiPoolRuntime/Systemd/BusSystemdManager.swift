@@ -156,7 +156,8 @@ public final class BusSystemdManager: SystemdManaging {
     // Unit names hold no glob characters, so as patterns they match exactly themselves.
     let loaded = try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: names) }
     var states: [String: UnitState] = [:]
-    for unit in loaded where Set(names).contains(unit.name) {
+    let wanted = Set(names)
+    for unit in loaded where wanted.contains(unit.name) {
       do {
         if let state = try state(unit.name, path: unit.path) { states[unit.name] = state }
       } catch where error.name == "org.freedesktop.DBus.Error.UnknownObject" {

@@ -72,21 +72,27 @@ public enum TransientUnitBuilder {
 
 
   private static func escapeDollar(_ word: String) -> String {
-    word.replacingOccurrences(of: "$", with: "$$")
+    word.utf8.contains(UInt8(ascii: "$")) ? word.replacingOccurrences(of: "$", with: "$$") : word
+  }
+
+  /// `String(reflecting:)`, with a fast path for the common plain-ASCII string.
+  private static func quoted(_ text: String) -> String {
+    let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "'") }
+    return plain ? "\"" + text + "\"" : String(reflecting: text)
   }
 
   private static func describe(_ value: TransientValue) -> String {
     switch value {
-    case .string(let text): return String(reflecting: text)
+    case .string(let text): return quoted(text)
     case .bool(let flag): return flag ? "true" : "false"
     case .uint32(let n): return String(n)
     case .int32(let n): return String(n)
     case .uint64(let n): return String(n)
-    case .strings(let list): return "[" + list.map { String(reflecting: $0) }.joined(separator: ", ") + "]"
+    case .strings(let list): return "[" + list.map { quoted($0) }.joined(separator: ", ") + "]"
     case .commands(let commands):
       let items = commands.map { command in
-        "(" + String(reflecting: command.path) + ", ["
-          + command.argv.map { String(reflecting: $0) }.joined(separator: ", ") + "], "
+        "(" + quoted(command.path) + ", ["
+          + command.argv.map { quoted($0) }.joined(separator: ", ") + "], "
           + (command.ignoreFailure ? "true" : "false") + ")"
       }
       return "[" + items.joined(separator: ", ") + "]"

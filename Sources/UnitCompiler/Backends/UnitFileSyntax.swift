@@ -17,7 +17,7 @@ public enum UnitFileSyntax {
 
   /// A free-standing value (`Description=`, `WorkingDirectory=`): only `%` needs doubling.
   public static func plain(_ value: String) -> String {
-    value.replacingOccurrences(of: "%", with: "%%")
+    value.utf8.contains(UInt8(ascii: "%")) ? value.replacingOccurrences(of: "%", with: "%%") : value
   }
 
   /// Why a path cannot be written as a plain unit-file value, or `nil` when it can.

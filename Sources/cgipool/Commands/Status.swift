@@ -19,7 +19,7 @@ struct Status: ParsableCommand {
 
   func run() throws {
     guard let session = try RuntimeSession.open(
-      config: configOptions, manager: managerOptions, startPrivate: false, processes: processes) else {
+      config: configOptions, manager: managerOptions, startPrivate: false, processes: processes, compileUnits: false) else {
       let pool = try configOptions.load()
       if json {
         print(#"{"manager": null, "pool": "\#(pool.name)", "processes": []}"#)

@@ -33,7 +33,7 @@ struct Stop: ParsableCommand {
 
   func run() throws {
     guard let session = try RuntimeSession.open(
-      config: configOptions, manager: managerOptions, startPrivate: false, processes: processes) else {
+      config: configOptions, manager: managerOptions, startPrivate: false, processes: processes, compileUnits: false) else {
       print("no manager running: nothing of the pool runs")
       if cleanup { try CleanupRunner.run(pool: try configOptions.load()) }
       return

@@ -17,9 +17,11 @@ struct RuntimeSession {
   ///
   /// Returns `nil` when no manager is running and `startPrivate` is false
   /// (status and stop have nothing to talk to then). Exits 65 on a bad config
-  /// before anything is started.
+  /// before anything is started. `status` and `stop` pass `compileUnits: false`: they only
+  /// read and stop units by name, so they skip compiling the pool.
   static func open(
-    config: ConfigOptions, manager: ManagerOptions, startPrivate: Bool, processes: [String] = []
+    config: ConfigOptions, manager: ManagerOptions, startPrivate: Bool, processes: [String] = [],
+    compileUnits: Bool = true
   ) throws -> RuntimeSession? {
     let pool = try config.load()
     let unknown = processes.filter { pool.processes[$0] == nil }
@@ -29,7 +31,9 @@ struct RuntimeSession {
     }
     // Compile before touching any manager, so an invalid pool starts nothing.
     let logDirectory = LogLocation.directory(pool: pool.name)
-    _ = try compile(pool, config: config, logDirectory: logDirectory, version: nil, busAddress: nil)
+    if compileUnits {
+      _ = try compile(pool, config: config, logDirectory: logDirectory, version: nil, busAddress: nil)
+    }
     let located: ManagerLocator.Located
     do {
       guard let found = try manager.locator(pool: pool.name).locate(startPrivate: startPrivate) else { return nil }
@@ -38,15 +42,17 @@ struct RuntimeSession {
       printError("error: \(error)")
       throw ExitCode.failure
     }
-    let version = (try? located.manager.majorVersion) ?? nil
     let busAddress = located.endpoint.kind == .system || located.endpoint.kind == .user ? nil : located.endpoint.address
     // Where journald runs for this manager, output goes to the journal (no StandardOutput=),
     // else to one file per process.
     let journal = JournalLocation.detect(kind: located.endpoint.kind)
     let unitLogDirectory = journal == nil ? logDirectory : nil
-    let compiled = try compile(
-      pool, config: config, logDirectory: unitLogDirectory, journalOutput: journal != nil, version: version,
-      busAddress: busAddress)
+    let compiled =
+      compileUnits
+      ? try compile(
+        pool, config: config, logDirectory: unitLogDirectory, journalOutput: journal != nil,
+        version: Int(located.version.prefix { $0.isNumber }), busAddress: busAddress)
+      : CompiledPool(poolName: pool.name, units: [])
     let runtime = PoolRuntime(
       pool: pool, compiled: compiled,
       manager: BusSystemdManager(manager: located.manager, description: located.description),
