@@ -26,7 +26,11 @@ extension PoolRuntime {
     for process in order {
       if let state = before[names.service(process)], state.activeState != "inactive" { running[process] = state }
     }
-    let units = candidates.filter { before[$0] != nil }
+    // Stopping the whole pool is one job on its slice: systemd stops every unit in it in one
+    // transaction, dependents before their dependencies, instead of one call per unit.
+    let sliceLoaded = try manager.unitState(names.slice) != nil
+    let wholePool = requested.isEmpty && sliceLoaded
+    let units = wholePool ? [names.target, names.slice].filter { $0 == names.slice || before[$0] != nil } : candidates.filter { before[$0] != nil }
     if force {
       for process in order where running[process] != nil {
         try? manager.killUnit(names.service(process), signal: 9)
@@ -51,7 +55,7 @@ extension PoolRuntime {
       for process in order { try? manager.killUnit(names.service(process), signal: 9) }
       _ = try manager.waitForJobs(jobs.subtracting(finished.map(\.job)), timeout: 5, progress: { _ in })
     }
-    if requested.isEmpty {
+    if requested.isEmpty && !wholePool {
       // Stopping the slice last catches anything that escaped into it.
       if let job = try manager.stopUnit(names.slice) {
         _ = try manager.waitForJobs([job], timeout: 10, progress: { _ in })
