@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A connection to a D-Bus bus or to a direct peer such as systemd's private socket
 /// (`sd_bus`), closed and released in `deinit` (`sd_bus_flush_close_unref`).
 ///
@@ -67,6 +71,52 @@ public final class BusConnection {
   @discardableResult
   public func process() throws(BusError) -> Bool {
     try CBus.process(bus: pointer)
+  }
+
+  /// Sends every message at once and collects the replies in order (`sd_bus_call_async` per
+  /// message, then `sd_bus_process`/`sd_bus_wait` until all have answered): N calls cost about one
+  /// round trip instead of N. A call the peer answered with an error yields that error.
+  public func callPipelined(
+    _ messages: [BusMessage], timeout: Duration = .seconds(25)
+  ) throws(BusError) -> [Result<BusMessage, BusError>] {
+    final class Replies {
+      var values: [BusMessage?]
+      var pending: Int
+      init(count: Int) {
+        values = Array(repeating: nil, count: count)
+        pending = count
+      }
+    }
+    let replies = Replies(count: messages.count)
+    var boxes: [MatchHandlerBox] = []
+    var slots: [OpaquePointer] = []
+    defer { slots.forEach(CBus.release(slot:)) }
+    for (index, message) in messages.enumerated() {
+      let box = MatchHandlerBox { reply in
+        if replies.values[index] == nil { replies.pending -= 1 }
+        replies.values[index] = reply
+      }
+      boxes.append(box)
+      slots.append(
+        try CBus.callAsync(bus: pointer, message: message.pointer, box: box, timeoutMicroseconds: Self.microseconds(timeout)))
+    }
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    while replies.pending > 0 {
+      try processAll()
+      if replies.pending == 0 { break }
+      let remaining = clock.now.duration(to: deadline)
+      guard remaining > .zero else {
+        throw BusError(errno: ETIMEDOUT, message: "\(replies.pending) pipelined call(s) did not answer", function: "callPipelined")
+      }
+      try wait(timeout: remaining)
+    }
+    withExtendedLifetime(boxes) {}
+    return replies.values.map { reply in
+      let reply = reply!
+      if let error = CBus.replyError(reply.pointer) { return .failure(error) }
+      return .success(reply)
+    }
   }
 
   /// Dispatches every pending incoming message (`sd_bus_process` until it returns 0).

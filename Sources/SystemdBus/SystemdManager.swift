@@ -180,6 +180,28 @@ public final class SystemdManager {
     return try reply.readProperties(only: keys)
   }
 
+  /// Reads `(path, interface, property)` triples in one pipelined batch
+  /// (`org.freedesktop.DBus.Properties.Get` each, sent together); a property the object does not
+  /// have gives `nil`.
+  public func properties(_ requests: [(path: String, interface: String, name: String)]) throws(BusError) -> [BusValue?] {
+    var messages: [BusMessage] = []
+    for request in requests {
+      let message = try connection.methodCall(
+        destination: Self.destination, path: request.path, interface: Self.propertiesInterface, member: "Get")
+      try message.append(string: request.interface)
+      try message.append(string: request.name)
+      messages.append(message)
+    }
+    var values: [BusValue?] = []
+    for reply in try connection.callPipelined(messages, timeout: callTimeout ?? .seconds(25)) {
+      switch reply {
+      case .success(let message): values.append(try message.read("v").unwrapped)
+      case .failure: values.append(nil)
+      }
+    }
+    return values
+  }
+
   /// Every property of `interface` of the unit `name`, loading the unit if needed
   /// (`org.freedesktop.systemd1.Manager.LoadUnit` + `org.freedesktop.DBus.Properties.GetAll`).
   public func unitProperties(_ name: String, interface: String = SystemdManager.unitInterface) throws(BusError) -> [String: BusValue] {

@@ -150,23 +150,54 @@ public final class BusSystemdManager: SystemdManaging {
     return try state(name, path: path)
   }
 
-  /// One `ListUnitsByPatterns` for all names, then `GetAll` only for the loaded ones.
+  /// One `ListUnitsByPatterns` for all names (states come with it), then the few runtime
+  /// properties of the loaded ones, every `Get` sent in one pipelined batch.
   public func unitStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
     guard !names.isEmpty else { return [:] }
     // Unit names hold no glob characters, so as patterns they match exactly themselves.
-    let loaded = try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: names) }
-    var states: [String: UnitState] = [:]
     let wanted = Set(names)
-    for unit in loaded where wanted.contains(unit.name) {
-      do {
-        if let state = try state(unit.name, path: unit.path) { states[unit.name] = state }
-      } catch where error.name == "org.freedesktop.DBus.Error.UnknownObject" {
-        // Unloaded between the listing and the read: not loaded.
-        continue
+    let loaded = try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: names) }
+      .filter { wanted.contains($0.name) && !($0.loadState == "not-found" && $0.activeState == "inactive") }
+    var requests: [(path: String, interface: String, name: String)] = []
+    for unit in loaded {
+      requests.append((unit.path, SystemdManager.unitInterface, "ActiveEnterTimestampMonotonic"))
+      guard unit.name.hasSuffix(".service") else { continue }
+      for property in Self.serviceRuntimeProperties {
+        requests.append((unit.path, SystemdManager.serviceInterface, property))
       }
+    }
+    let values = try translate { () throws(BusError) in try manager.properties(requests) }
+    var states: [String: UnitState] = [:]
+    var index = 0
+    for unit in loaded {
+      var state = UnitState(
+        name: unit.name, loadState: unit.loadState, activeState: unit.activeState, subState: unit.subState,
+        description: unit.description)
+      state.activeEnterMonotonic = values[index]?.uint64Value ?? 0
+      index += 1
+      if unit.name.hasSuffix(".service") {
+        let service = Dictionary(
+          uniqueKeysWithValues: zip(Self.serviceRuntimeProperties, values[index..<index + Self.serviceRuntimeProperties.count]))
+        index += Self.serviceRuntimeProperties.count
+        state.mainPID = Int32(truncatingIfNeeded: service["MainPID"]??.uint64Value ?? 0)
+        state.restarts = UInt32(truncatingIfNeeded: service["NRestarts"]??.uint64Value ?? 0)
+        state.result = service["Result"]??.stringValue ?? ""
+        state.execMainCode = Int32(truncatingIfNeeded: service["ExecMainCode"]??.int64Value ?? 0)
+        state.execMainStatus = Int32(truncatingIfNeeded: service["ExecMainStatus"]??.int64Value ?? 0)
+        state.mainStartMonotonic = service["ExecMainStartTimestampMonotonic"]??.uint64Value ?? 0
+        state.mainExitMonotonic = service["ExecMainExitTimestampMonotonic"]??.uint64Value ?? 0
+        if let memory = service["MemoryCurrent"]??.uint64Value, memory != UInt64.max { state.memoryBytes = memory }
+      }
+      states[unit.name] = state
     }
     return states
   }
+
+  /// The service properties `unitStates` reads.
+  static let serviceRuntimeProperties = [
+    "MainPID", "NRestarts", "Result", "ExecMainCode", "ExecMainStatus", "ExecMainStartTimestampMonotonic",
+    "ExecMainExitTimestampMonotonic", "MemoryCurrent",
+  ]
 
   /// The properties `UnitState` is made of, across the unit and service interfaces.
   static let stateProperties: Set<String> = [

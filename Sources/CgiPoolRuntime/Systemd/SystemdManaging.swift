@@ -37,6 +37,9 @@ public protocol SystemdManaging: AnyObject {
   /// A snapshot of one unit's state; `nil` when the unit is not loaded.
   func unitState(_ name: String) throws(SystemdError) -> UnitState?
   /// Snapshots of many units at once, keyed by name; units that are not loaded are absent.
+  ///
+  /// Carries the runtime fields (states, PIDs, restarts, results, timestamps, memory), not the
+  /// definition (`execStart`, `environment`, `workingDirectory` stay empty): `unitState` has those.
   func unitStates(_ names: [String]) throws(SystemdError) -> [String: UnitState]
   /// The PIDs in the unit's cgroup (`GetUnitProcesses`); empty when not loaded.
   func unitProcesses(_ name: String) throws(SystemdError) -> [Int32]

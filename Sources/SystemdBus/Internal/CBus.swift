@@ -150,6 +150,34 @@ enum CBus {
     return try unwrap(slot, "sd_bus_add_match")
   }
 
+  /// `sd_bus_call_async`: sends `message`; `box` receives the reply (or error reply) from `process()`.
+  static func callAsync(
+    bus: OpaquePointer, message: OpaquePointer, box: MatchHandlerBox, timeoutMicroseconds: UInt64
+  ) throws(BusError) -> OpaquePointer {
+    var slot: OpaquePointer?
+    let userdata = Unmanaged.passUnretained(box).toOpaque()
+    let result = sd_bus_call_async(bus, &slot, message, { reply, userdata, _ in
+      // As for matches, the context comes back through userdata.
+      guard let reply, let userdata else { return 0 }
+      let box = Unmanaged<MatchHandlerBox>.fromOpaque(userdata).takeUnretainedValue()
+      box.deliver(BusMessage(retaining: reply))
+      return 0
+    }, userdata, timeoutMicroseconds)
+    try check(result, "sd_bus_call_async")
+    return try unwrap(slot, "sd_bus_call_async")
+  }
+
+  /// `sd_bus_message_get_error`: the error a reply carries, `nil` for a method return.
+  static func replyError(_ message: OpaquePointer) -> BusError? {
+    guard let error = sd_bus_message_get_error(message) else { return nil }
+    let errno = sd_bus_error_get_errno(error)
+    return BusError(
+      errno: errno > 0 ? errno : EIO,
+      name: error.pointee.name.map { String(cString: $0) },
+      message: error.pointee.message.map { String(cString: $0) } ?? BusError.describe(errno: errno),
+      function: "sd_bus_call_async")
+  }
+
   /// `sd_bus_slot_unref`: removes the match the slot stands for.
   static func release(slot: OpaquePointer) {
     _ = sd_bus_slot_unref(slot)
