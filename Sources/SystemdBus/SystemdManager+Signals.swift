@@ -31,19 +31,43 @@ extension SystemdManager {
 }
 
 extension SystemdManager {
-  /// The object path of unit `name`, as systemd escapes it (`bus_label_escape`): every byte
-  /// other than `[A-Za-z0-9]` becomes `_xx`.
+  /// The object path systemd gives unit `name`: `/org/freedesktop/systemd1/unit/` plus the name
+  /// escaped like sd-bus's `bus_label_escape` (`_xx` for every byte outside `[A-Za-z0-9]`, and for
+  /// a leading digit).
   public static func unitPath(forName name: String) -> String {
     var label = ""
-    for byte in name.utf8 {
-      switch byte {
-      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-        label.unicodeScalars.append(Unicode.Scalar(byte))
-      default:
-        let hex = Array("0123456789abcdef")
-        label += "_" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xf)])
+    for (index, byte) in name.utf8.enumerated() {
+      let isLetter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+      let isDigit = byte >= 0x30 && byte <= 0x39
+      if isLetter || (isDigit && index > 0) {
+        label.append(Character(Unicode.Scalar(byte)))
+      } else {
+        let hex = String(byte, radix: 16)
+        label += "_" + (hex.count == 1 ? "0" + hex : hex)
       }
     }
-    return "/org/freedesktop/systemd1/unit/" + (label.isEmpty ? "_" : label)
+    return unitPathPrefix + (label.isEmpty ? "_" : label)
   }
+
+  /// The unit name an object path stands for (`_2e` → `.`), `nil` when it is not a unit path;
+  /// the inverse of `unitPath(forName:)`.
+  public static func unitName(fromPath path: String) -> String? {
+    guard path.hasPrefix(unitPathPrefix) else { return nil }
+    var bytes: [UInt8] = []
+    var label = Array(path.utf8.dropFirst(unitPathPrefix.utf8.count))[...]
+    while let byte = label.popFirst() {
+      if byte == UInt8(ascii: "_"), label.count >= 2,
+        let value = UInt8(String(decoding: label.prefix(2), as: UTF8.self), radix: 16)
+      {
+        bytes.append(value)
+        label = label.dropFirst(2)
+      } else {
+        bytes.append(byte)
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Where systemd's unit objects live.
+  static let unitPathPrefix = "/org/freedesktop/systemd1/unit/"
 }

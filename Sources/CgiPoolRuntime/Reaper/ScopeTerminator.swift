@@ -71,24 +71,6 @@ public struct ScopeTerminator: OrphanTerminating, @unchecked Sendable {
     return pool + scopeInfix + String(repeating: "0", count: 8 - token.count) + token + ".scope"
   }
 
-  /// The object path systemd gives the unit (`/org/freedesktop/systemd1/unit/` plus the name
-  /// escaped like sd-bus's `bus_label_escape`: `_xx` for every byte outside `[A-Za-z0-9]`, and
-  /// for a leading digit).
-  static func unitPath(_ name: String) -> String {
-    var label = ""
-    for (index, byte) in name.utf8.enumerated() {
-      let isLetter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-      let isDigit = byte >= 0x30 && byte <= 0x39
-      if isLetter || (isDigit && index > 0) {
-        label.append(Character(Unicode.Scalar(byte)))
-      } else {
-        let hex = String(byte, radix: 16)
-        label += "_" + (hex.count == 1 ? "0" + hex : hex)
-      }
-    }
-    return "/org/freedesktop/systemd1/unit/" + (label.isEmpty ? "_" : label)
-  }
-
   /// Ends every orphan through one scope; one outcome per orphan, in order.
   public func terminate(_ orphans: [Orphan], timeout: Duration) throws(ReaperError) -> [ReapOutcome] {
     try terminations(orphans, timeout: timeout).map(\.outcome)
@@ -185,7 +167,7 @@ private final class ScopeRun {
   /// Installs the watches, creates the scope with the live processes and waits for its start
   /// job; throws when the manager refuses, before anything was signalled.
   func start(timeout: Duration) throws(ScopeRefusal) {
-    let path = ScopeTerminator.unitPath(name)
+    let path = SystemdManager.unitPath(forName: name)
     do {
       // Matches first, then Subscribe (inside makeJobWaiter), so no signal is missed.
       matches.append(

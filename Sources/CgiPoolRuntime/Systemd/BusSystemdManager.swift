@@ -94,7 +94,7 @@ public final class BusSystemdManager: SystemdManaging {
         // Paths are escaped names; remember the ones seen, there are few.
         if let name = names[change.path] {
           handler(name)
-        } else if let name = Self.unitName(fromPath: change.path) {
+        } else if let name = SystemdManager.unitName(fromPath: change.path) {
           names[change.path] = name
           handler(name)
         }
@@ -113,23 +113,6 @@ public final class BusSystemdManager: SystemdManaging {
     } catch {
       throw Self.translate(error)
     }
-  }
-
-  /// The unit name an object path stands for (`_2e` → `.`), `nil` when it is not a unit path.
-  static func unitName(fromPath path: String) -> String? {
-    let prefix = "/org/freedesktop/systemd1/unit/"
-    guard path.hasPrefix(prefix) else { return nil }
-    var bytes: [UInt8] = []
-    var label = Array(path.utf8.dropFirst(prefix.utf8.count))[...]
-    while let byte = label.popFirst() {
-      if byte == UInt8(ascii: "_"), label.count >= 2, let value = UInt8(String(decoding: label.prefix(2), as: UTF8.self), radix: 16) {
-        bytes.append(value)
-        label = label.dropFirst(2)
-      } else {
-        bytes.append(byte)
-      }
-    }
-    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// `ListUnitsByPatterns` names of loaded units.

@@ -131,8 +131,8 @@ struct ScopeTerminatorTests {
       let waiter = try manager.makeJobWaiter()
       let job = try manager.startTransientUnit(name, properties: [("PIDs", .array("u", [.uint32(UInt32(holder))]))])
       #expect(try waiter.wait(for: job, timeout: .seconds(30)).result == .done)
-      #expect(try manager.getUnit(name) == ScopeTerminator.unitPath(name))
-      #expect(try manager.getUnitByPID(UInt32(holder)) == ScopeTerminator.unitPath(name))
+      #expect(try manager.getUnit(name) == SystemdManager.unitPath(forName: name))
+      #expect(try manager.getUnitByPID(UInt32(holder)) == SystemdManager.unitPath(forName: name))
       let stop = try manager.stopUnit(name)
       #expect(try waiter.wait(for: stop, timeout: .seconds(30)).result == .done)
     }
@@ -167,7 +167,7 @@ struct ScopeTerminatorTests {
       #expect(!StrayProcesses.isRunning(orphan.identity))
       // The holder was not touched: still running, still in its own scope.
       #expect(kill(holder, 0) == 0)
-      #expect(try manager.getUnitByPID(UInt32(holder)) == ScopeTerminator.unitPath(name))
+      #expect(try manager.getUnitByPID(UInt32(holder)) == SystemdManager.unitPath(forName: name))
     }
   }
 
