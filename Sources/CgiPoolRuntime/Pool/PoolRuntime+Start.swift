@@ -150,7 +150,6 @@ extension PoolRuntime {
       for process in following {
         let unit = names.service(process)
         let state = try manager.unitState(unit)
-        let spec = pool.processes[process]!
         let result: ProcessStartResult
         if let state, state.isActive {
           result = ProcessStartResult(process: process, unit: unit, outcome: .started)
@@ -158,10 +157,7 @@ extension PoolRuntime {
           continue
         } else {
           // Failed for good (start limit, or a result the policy does not restart) or gone.
-          var reason = FailureExplanation.describe(jobResult: "failed", state: state, spec: spec)
-          if spec.healthCheck != nil, let line = lastProbeLine(process), line.hasPrefix("unhealthy: ") {
-            reason += "; probe said: " + line.dropFirst("unhealthy: ".count)
-          }
+          let reason = failureReason(process, jobResult: "failed", state: state)
           result = ProcessStartResult(process: process, unit: unit, outcome: .failed(reason))
         }
         results[process] = result
@@ -269,13 +265,20 @@ extension PoolRuntime {
       let which = failed.isEmpty ? spec.dependsOn.sorted() : failed
       return result(.dependencyFailed("not started: dependency \(which.joined(separator: ", ")) did not start"))
     }
-    var reason = FailureExplanation.describe(jobResult: jobResult, state: state, spec: spec)
-    if spec.healthCheck != nil, let line = lastProbeLine(process), line.hasPrefix("unhealthy: ") {
-      reason += "; probe said: " + line.dropFirst("unhealthy: ".count)
-    }
+    let reason = failureReason(process, jobResult: jobResult, state: state)
     if let state, state.activeState == "activating", state.subState == "auto-restart" {
       return result(.restarting("\(reason); systemd is restarting it (restart \(state.restarts + 1), policy \(spec.restartPolicy.rawValue))"))
     }
     return result(.failed(reason))
+  }
+
+  /// Why a process's start failed, with the health probe's last words when it has a probe.
+  func failureReason(_ process: String, jobResult: String, state: UnitState?) -> String {
+    let spec = pool.processes[process]!
+    var reason = FailureExplanation.describe(jobResult: jobResult, state: state, spec: spec)
+    if spec.healthCheck != nil, let line = lastProbeLine(process), line.hasPrefix("unhealthy: ") {
+      reason += "; probe said: " + line.dropFirst("unhealthy: ".count)
+    }
+    return reason
   }
 }
