@@ -1,6 +1,6 @@
 # Operator and developer commands. `make help` lists them.
 SWIFT ?= swift
-CGIPOOL := .build/debug/cgipool
+CGIPOOL := .build/release/cgipool
 CONFIG ?= $(if $(CGI_POOL_CONFIG),$(CGI_POOL_CONFIG),ops/process_config.json)
 
 .PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench
@@ -11,13 +11,13 @@ help: ## List the targets.
 deps: ## Install missing system packages (libsystemd-dev, systemd, ...; needs root).
 	@ops/install-deps.sh
 
-build: deps ## Build cgipool (debug).
-	$(SWIFT) build
+build: deps ## Build cgipool (release, statically linked Swift runtime: ops/build.sh).
+	SWIFT=$(SWIFT) ops/build.sh
 
 test: build ## Build, then run every test (unit, end-to-end, real systemd manager, demo pool).
 	python3 -m unittest discover -s ops/demo -p 'test_*.py'
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	CGIPOOL_BINARY=$(CURDIR)/$(CGIPOOL) $(SWIFT) test --skip-build
 
 start: build ## Start the pool and stay in the foreground, showing it live (Ctrl+C stops it).
 	ops/startup.sh --no-build --monitor

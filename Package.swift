@@ -28,9 +28,11 @@ let package = Package(
       providers: [.apt(["libsystemd-dev"])]
     ),
     .target(name: "SystemdBus", dependencies: ["CSystemd"]),
+    // HTTPS health checks load libcurl at run time, so no run of cgipool pays for a TLS stack it does not use.
+    .target(name: "CHTTPSGet"),
     .target(
       name: "CgiPoolRuntime",
-      dependencies: ["ProcessConfig", "UnitCompiler", "SystemdBus"]
+      dependencies: ["ProcessConfig", "UnitCompiler", "SystemdBus", "CHTTPSGet"]
     ),
     .executableTarget(
       name: "cgipool",

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 echo "[bench] building cgipool (release)"
-swift build -c release --product cgipool 2>&1 | tail -n 1
+ops/build.sh 2>&1 | tail -n 1
 export CGIPOOL_BIN="$ROOT/.build/release/cgipool"
 
 # supervisord, for the side-by-side cold start: from PyPI into a venv the repo ignores.

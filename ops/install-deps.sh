@@ -5,9 +5,11 @@
 #   dbus-user-session            the private manager's user bus socket
 #   util-linux                   unshare (the private manager's mount namespace)
 #   python3 + curl               the demo pool, and trying it
+#   libcurl4                     https health checks (cgipool loads libcurl only when one runs)
+#   libcurl4-openssl-dev         headers only: the build checks the libcurl constants it uses
 #   systemd-journal-remote       writes the real journal files the journal reader's tests read
 set -euo pipefail
-packages=(libsystemd-dev pkg-config systemd systemd-journal-remote dbus-user-session util-linux python3 curl procps)
+packages=(libsystemd-dev pkg-config systemd systemd-journal-remote dbus-user-session util-linux python3 curl libcurl4 libcurl4-openssl-dev procps)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

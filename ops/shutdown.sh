@@ -5,13 +5,13 @@
 #   --force    kill stubborn processes at once instead of waiting for their stop_timeout
 #   --cleanup  also end orphaned pool processes that run outside the pool's units
 # Environment: CGI_POOL_CONFIG (default ops/process_config.json), CGI_POOL_FORCE (1/0),
-# CGIPOOL (the cgipool binary, default .build/debug/cgipool).
+# CGIPOOL (the cgipool binary, default .build/release/cgipool).
 # Exits non-zero when anything of the pool is still running afterwards.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 config=${CGI_POOL_CONFIG:-$root/ops/process_config.json}
-cgipool=${CGIPOOL:-$root/.build/debug/cgipool}
+cgipool=${CGIPOOL:-$root/.build/release/cgipool}
 force=${CGI_POOL_FORCE:-0}
 cleanup=0
 

@@ -2,19 +2,19 @@
 # Start the CGI pool under systemd, through cgipool.
 #
 # Usage: ops/startup.sh [--build|--no-build] [--cleanup] [--monitor|--no-monitor]
-#   --build       build cgipool (swift build) and run the config's "build" command first
+#   --build       build cgipool (ops/build.sh) and run the config's "build" command first
 #   --no-build    never build (fail when cgipool is not built)
 #   --cleanup     end orphaned pool processes (outside the pool's units) before starting
 #   --monitor     stay in the foreground showing the pool live; Ctrl+C stops the pool
 #   --no-monitor  return once the pool is up; systemd supervises it
 # Environment: CGI_POOL_CONFIG (default ops/process_config.json), CGI_POOL_BUILD (1/0),
-# CGI_POOL_CLEANUP (1/0), CGIPOOL (the cgipool binary, default .build/debug/cgipool).
+# CGI_POOL_CLEANUP (1/0), CGIPOOL (the cgipool binary, default .build/release/cgipool).
 # Without flags: builds only when cgipool is missing, monitors when run from a terminal.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 config=${CGI_POOL_CONFIG:-$root/ops/process_config.json}
-cgipool=${CGIPOOL:-$root/.build/debug/cgipool}
+cgipool=${CGIPOOL:-$root/.build/release/cgipool}
 build=${CGI_POOL_BUILD:-auto}
 cleanup=${CGI_POOL_CLEANUP:-0}
 if [ -t 0 ] && [ -t 1 ]; then monitor=1; else monitor=0; fi
@@ -37,7 +37,7 @@ step() { echo "==> $*"; }
 # 1. cgipool itself.
 if [ "$build" = 1 ] || { [ "$build" = auto ] && [ ! -x "$cgipool" ]; }; then
   step "building cgipool"
-  (cd "$root" && swift build) || fail "swift build failed"
+  "$root/ops/build.sh" || fail "building cgipool failed"
 fi
 [ -x "$cgipool" ] || fail "cgipool is not built ($cgipool); run 'make build' or pass --build"
 

@@ -1,8 +1,6 @@
+import CHTTPSGet
 import Foundation
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -59,44 +57,19 @@ enum ProbeAttempt {
     return parts[1] == "200" ? .success("HTTP \(parts[1])") : .failure(Failure(message: "HTTP \(parts.dropFirst().joined(separator: " "))"))
   }
 
-  /// HTTPS through URLSession, with redirects refused so a 30x counts as unhealthy.
+  /// HTTPS through libcurl (loaded on first use), with redirects refused so a 30x counts as unhealthy.
   ///
-  /// The server's certificate is verified against the system's CA bundle
-  /// (FoundationNetworking offers no way to trust one more certificate), so a
+  /// The server's certificate is verified against the system's CA bundle, so a
   /// self-signed certificate fails with libcurl's words, e.g.
   /// `SSL certificate problem: self-signed certificate`.
   static func httpsGet(_ url: URL, timeout: Double) -> Result<String, Failure> {
-    let delegate = NoRedirects()
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = timeout
-    let session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
-    defer { session.invalidateAndCancel() }
-    let done = DispatchSemaphore(value: 0)
-    let box = ResultBox()
-    session.dataTask(with: url) { _, response, error in
-      if let http = response as? HTTPURLResponse {
-        box.result = http.statusCode == 200 ? .success("HTTP 200") : .failure(Failure(message: "HTTP \(http.statusCode)"))
-      } else {
-        box.result = .failure(Failure(message: error.map { "\($0.localizedDescription)" } ?? "no answer"))
-      }
-      done.signal()
-    }.resume()
-    if done.wait(timeout: .now() + timeout + 0.5) == .timedOut {
-      return .failure(Failure(message: "no answer within \(timeout)s"))
+    var status = 0
+    var error = [CChar](repeating: 0, count: 512)
+    let millis = Int(min(max(timeout, 0.001), 86_400) * 1000)
+    let code = cgipool_https_get(url.absoluteString, millis, &status, &error, error.count)
+    guard code == 0 else {
+      return .failure(Failure(message: String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)))
     }
-    return box.result ?? .failure(Failure(message: "no answer"))
-  }
-
-  private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    func urlSession(
-      _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-      newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
-    ) {
-      completionHandler(nil)
-    }
-  }
-
-  private final class ResultBox: @unchecked Sendable {
-    var result: Result<String, Failure>?
+    return status == 200 ? .success("HTTP 200") : .failure(Failure(message: "HTTP \(status)"))
   }
 }
