@@ -135,36 +135,48 @@ public final class BusSystemdManager: SystemdManaging {
 
   /// One `ListUnitsByPatterns` for all names (states come with it), then the few runtime
   /// properties of the loaded ones, every `Get` sent in one pipelined batch.
+  ///
+  /// A running service reads only what can differ while it runs (`runningServiceProperties`):
+  /// systemd resets `Result` to "success" and the main process's exit code, status and exit time
+  /// to zero when the service starts, so reading them back would only cost one `Get` each.
   public func unitStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
     guard !names.isEmpty else { return [:] }
-    // Unit names hold no glob characters, so as patterns they match exactly themselves.
     let wanted = Set(names)
-    let loaded = try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: names) }
+    let loaded = try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: Self.listPatterns(for: names)) }
       .filter { wanted.contains($0.name) && !($0.loadState == "not-found" && $0.activeState == "inactive") }
     var requests: [(path: String, interface: String, name: String)] = []
+    var plans: [[String]] = []
     for unit in loaded {
       requests.append((unit.path, SystemdManager.unitInterface, "ActiveEnterTimestampMonotonic"))
-      guard unit.name.hasSuffix(".service") else { continue }
-      for property in Self.serviceRuntimeProperties {
+      let plan: [String]
+      if !unit.name.hasSuffix(".service") {
+        plan = []
+      } else if unit.activeState == "active" && unit.subState == "running" {
+        plan = Self.runningServiceProperties
+      } else {
+        plan = Self.serviceRuntimeProperties
+      }
+      plans.append(plan)
+      for property in plan {
         requests.append((unit.path, SystemdManager.serviceInterface, property))
       }
     }
     let values = try translate { () throws(BusError) in try manager.properties(requests) }
     var states: [String: UnitState] = [:]
     var index = 0
-    for unit in loaded {
+    for (unit, plan) in zip(loaded, plans) {
       var state = UnitState(
         name: unit.name, loadState: unit.loadState, activeState: unit.activeState, subState: unit.subState,
         description: unit.description)
       state.activeEnterMonotonic = values[index]?.uint64Value ?? 0
       index += 1
       if unit.name.hasSuffix(".service") {
-        let service = Dictionary(
-          uniqueKeysWithValues: zip(Self.serviceRuntimeProperties, values[index..<index + Self.serviceRuntimeProperties.count]))
-        index += Self.serviceRuntimeProperties.count
+        let service = Dictionary(uniqueKeysWithValues: zip(plan, values[index..<index + plan.count]))
+        index += plan.count
         state.mainPID = Int32(truncatingIfNeeded: service["MainPID"]??.uint64Value ?? 0)
         state.restarts = UInt32(truncatingIfNeeded: service["NRestarts"]??.uint64Value ?? 0)
-        state.result = service["Result"]??.stringValue ?? ""
+        // Absent from a running service's plan: its start reset them to these values.
+        state.result = service["Result"]??.stringValue ?? "success"
         state.execMainCode = Int32(truncatingIfNeeded: service["ExecMainCode"]??.int64Value ?? 0)
         state.execMainStatus = Int32(truncatingIfNeeded: service["ExecMainStatus"]??.int64Value ?? 0)
         state.mainStartMonotonic = service["ExecMainStartTimestampMonotonic"]??.uint64Value ?? 0
@@ -176,11 +188,29 @@ public final class BusSystemdManager: SystemdManaging {
     return states
   }
 
+  /// Glob patterns that `ListUnitsByPatterns` matches `names` with; the caller filters the answer.
+  ///
+  /// The manager matches every loaded unit against every pattern, so a pool's 500 names as 500
+  /// patterns cost it 500 `fnmatch` calls per unit. Names sharing a prefix become one `prefix*`
+  /// (a pool's units all start with the pool's name); names with glob characters stay as they are.
+  static func listPatterns(for names: [String]) -> [String] {
+    guard names.count > 4, var prefix = names.first.map({ Substring($0) }) else { return names }
+    for name in names.dropFirst() {
+      prefix = prefix.prefix(zip(prefix, name).prefix { $0 == $1 }.count)
+    }
+    let globCharacters: Set<Character> = ["*", "?", "[", "]", "\\"]
+    guard !prefix.isEmpty, !prefix.contains(where: globCharacters.contains) else { return names }
+    return [prefix + "*"]
+  }
+
   /// The service properties `unitStates` reads.
   static let serviceRuntimeProperties = [
     "MainPID", "NRestarts", "Result", "ExecMainCode", "ExecMainStatus", "ExecMainStartTimestampMonotonic",
     "ExecMainExitTimestampMonotonic", "MemoryCurrent",
   ]
+
+  /// The service properties `unitStates` reads for a running service: those a start does not reset.
+  static let runningServiceProperties = ["MainPID", "NRestarts", "MemoryCurrent"]
 
   /// The properties `UnitState` is made of, across the unit and service interfaces.
   static let stateProperties: Set<String> = [

@@ -1,6 +1,7 @@
 import CgiPoolRuntime
 import CgiPoolTestSupport
 import Foundation
+import ProcessConfig
 import Testing
 
 /// Stopping and inspecting a pool on a real private manager.
@@ -89,6 +90,37 @@ import Testing
       #expect(status.summary == "1/1 active, 1 finished (restart_policy no)")
       let encoded = try JSONEncoder().encode(status)
       #expect(try JSONDecoder().decode(PoolStatus.self, from: encoded) == status)
+    }
+  }
+
+  @Test func statusOfAPoolReadsOnlyItsOwnUnitsAndEachUnitsFacts() throws {
+    // Six processes: enough for one `<pool>*` pattern instead of one pattern per unit. A second
+    // pool whose name starts with this one's must not leak into the answer.
+    let json = """
+      {"name": "wide", "processes": {
+        "a": {"command": ["sleep", "300"]}, "b": {"command": ["sleep", "300"]},
+        "c": {"command": ["sleep", "300"]}, "d": {"command": ["sleep", "300"]},
+        "flaky": {"command": ["sh", "-c", "exit 3"], "restart_policy": "no"},
+        "once": {"command": ["true"], "restart_policy": "no"}
+      }}
+      """
+    try RuntimeHarness.withPool(json) { context in
+      let neighbourJSON = #"{"name": "wider", "processes": {"a": {"command": ["sleep", "300"]}}}"#
+      let neighbour = try RuntimeHarness.runtime(for: try ConfigLoader.parse(Array(neighbourJSON.utf8), file: "wider.json", baseDirectory: context.folder), like: context)
+      #expect(try neighbour.start().succeeded)
+      defer { _ = try? neighbour.stop() }
+      _ = try context.runtime.start()
+      #expect(try RuntimeHarness.eventually(timeout: 5) { try context.runtime.status(["flaky"]).processes[0].state == "failed" })
+      let status = try context.runtime.status()
+      #expect(status.processes.map(\.process) == ["a", "b", "c", "d", "flaky", "once"])
+      for running in status.processes.prefix(4) {
+        #expect(running.state == "active" && running.subState == "running", "\(running)")
+        #expect(running.mainPID.map(RuntimeHarness.isAlive) == true, "\(running)")
+        #expect(running.lastResult == "success" && running.restarts == 0, "\(running)")
+      }
+      let flaky = try #require(status.processes.first { $0.process == "flaky" })
+      #expect(flaky.lastResult == "exit-code" && flaky.mainPID == nil, "\(flaky)")
+      #expect(try neighbour.status().processes.map(\.process) == ["a"])
     }
   }
 }
