@@ -12,6 +12,8 @@ public struct UnitFileRenderer: Sendable {
   public static let templateName = "unit"
 
   private let library: MustacheLibrary
+  /// Whether some template names `sections` (building them per unit is skipped otherwise).
+  private let usesSections: Bool
 
   /// Loads the templates (`*.mustache`) from `directory`.
   public init(templatesDirectory directory: String) throws(TemplateError) {
@@ -20,9 +22,11 @@ public struct UnitFileRenderer: Sendable {
       throw TemplateError(directory: directory, message: "cannot read the templates folder")
     }
     var templates: [String: MustacheTemplate] = [:]
+    var usesSections = false
     for file in files.sorted() where file.hasSuffix(".mustache") {
       guard let text = FileManager.default.contents(atPath: path + file).flatMap({ String(data: $0, encoding: .utf8) })
       else { throw TemplateError(directory: directory, message: "cannot read \(file) as UTF-8") }
+      usesSections = usesSections || text.contains("sections")
       do {
         templates[String(file.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
       } catch {
@@ -33,6 +37,7 @@ public struct UnitFileRenderer: Sendable {
       throw TemplateError(directory: directory, message: "no \(Self.templateName).mustache template there")
     }
     library = MustacheLibrary(templates: templates)
+    self.usesSections = usesSections
   }
 
   /// Loads a template from text (used by tests and embedders).
@@ -40,38 +45,65 @@ public struct UnitFileRenderer: Sendable {
     do {
       let parsed = try MustacheTemplate(string: template)
       library = MustacheLibrary(templates: [Self.templateName: parsed])
+      usesSections = template.contains("sections")
     } catch {
       throw TemplateError(directory: "(inline)", message: "cannot parse template: \(error)")
     }
   }
 
   /// The text of one unit file.
+  ///
+  /// The template sees `unit`, `kind`, `pool`, `config`, `process` (absent for pool-wide units),
+  /// `body` (every section, `[Name]` line and settings, already rendered) and, when a template
+  /// names it, `sections` (each with `name` and `settings`, the section's lines joined).
   public func render(_ unit: UnitDefinition, pool: CompiledPool, configFile: String) -> String {
     // A template for the unit's kind (e.g. `service.mustache`) wins over the generic one.
     let template = library.getTemplate(named: unit.kind.rawValue) != nil ? unit.kind.rawValue : Self.templateName
-    // Each section's lines arrive joined: a Mustache section per line costs more than the
-    // rest of the compile at 10,000 processes, and a template has no use for single lines.
-    let sections: [[String: Any]] = unit.sections.map { section in
-      [
-        "name": section.name,
-        "settings": section.settings.map { "\($0.key)=\(UnitFileSyntax.render($0.value))" }.joined(separator: "\n"),
-      ]
+    // Each Mustache variable costs several dynamic casts; at 10,000 units a loop over sections
+    // and lines cost more than the rest of the compile, so the body arrives as one string.
+    let settings = unit.sections.map { section in
+      section.settings.map { "\($0.key)=\(UnitFileSyntax.render($0.value))" }.joined(separator: "\n")
     }
+    let body = zip(unit.sections, settings).map { section, lines in "\n[\(section.name)]\n\(lines)" }
+      .joined(separator: "\n")
     var context: [String: Any] = [
       "unit": unit.name,
       "kind": unit.kind.rawValue,
       "pool": pool.poolName,
       "config": configFile,
-      "sections": sections,
+      "body": body,
     ]
+    if usesSections {
+      context["sections"] = zip(unit.sections, settings).map { section, lines -> [String: Any] in
+        ["name": section.name, "settings": lines]
+      }
+    }
     if let process = unit.process { context["process"] = process }
     return library.render(context, withTemplate: template) ?? ""
   }
 
   /// Every unit of `pool` as (file name, text), in the pool's order.
   public func renderAll(_ pool: CompiledPool, configFile: String) -> [(name: String, text: String)] {
-    pool.units.map { ($0.name, render($0, pool: pool, configFile: configFile)) }
+    let units = pool.units
+    // Units render independently, so large pools render on every core; each text lands at its
+    // unit's index, so the output is the same as rendering one after another.
+    let workers = min(ProcessInfo.processInfo.activeProcessorCount, units.count / Self.unitsPerWorker)
+    guard workers > 1 else { return units.map { ($0.name, render($0, pool: pool, configFile: configFile)) } }
+    var texts = [String](repeating: "", count: units.count)
+    texts.withUnsafeMutableBufferPointer { buffer in
+      // Each index is written by exactly one worker, and concurrentPerform returns after all of them.
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        for index in stride(from: worker, to: units.count, by: workers) {
+          slots[index] = render(units[index], pool: pool, configFile: configFile)
+        }
+      }
+    }
+    return zip(units, texts).map { ($0.name, $1) }
   }
+
+  /// Below this many units per core, starting threads costs more than it saves.
+  static let unitsPerWorker = 256
 }
 
 /// A problem with the unit-file templates.

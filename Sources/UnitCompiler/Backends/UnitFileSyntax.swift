@@ -70,31 +70,36 @@ public enum UnitFileSyntax {
   }
 
   private static func quote(_ value: String, doubleDollar: Bool) -> String {
-    var out = "\""
-    for scalar in value.unicodeScalars {
-      switch scalar {
-      case "\\": out += "\\\\"
-      case "\"": out += "\\\""
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      case "%": out += "%%"
-      case "$" where doubleDollar: out += "$$"
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7f {
-          out += "\\x" + hex2(scalar.value)
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
+    // Bytes below 0x80 are whole scalars in UTF-8, so escaping byte by byte is escaping scalar by
+    // scalar; multi-byte scalars pass through unchanged. Most words need no escape at all.
+    func needsEscape(_ byte: UInt8) -> Bool {
+      byte < 0x20 || byte == 0x7f || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"")
+        || byte == UInt8(ascii: "%") || (doubleDollar && byte == UInt8(ascii: "$"))
+    }
+    if !value.utf8.contains(where: needsEscape) { return "\"" + value + "\"" }
+    var out: [UInt8] = [UInt8(ascii: "\"")]
+    out.reserveCapacity(value.utf8.count + 16)
+    for byte in value.utf8 {
+      guard needsEscape(byte) else {
+        out.append(byte)
+        continue
+      }
+      switch byte {
+      case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+      case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+      case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+      case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+      case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+      case UInt8(ascii: "%"): out += [UInt8(ascii: "%"), UInt8(ascii: "%")]
+      case UInt8(ascii: "$"): out += [UInt8(ascii: "$"), UInt8(ascii: "$")]
+      default: out += [UInt8(ascii: "\\"), UInt8(ascii: "x"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xf)]]
       }
     }
-    return out + "\""
+    out.append(UInt8(ascii: "\""))
+    return String(decoding: out, as: UTF8.self)
   }
 
-  private static func hex2(_ value: UInt32) -> String {
-    let digits = Array("0123456789abcdef")
-    return String([digits[Int(value >> 4)], digits[Int(value & 0xf)]])
-  }
+  private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 extension String {
