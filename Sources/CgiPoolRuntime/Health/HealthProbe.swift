@@ -20,13 +20,13 @@ public struct HealthProbe: Sendable {
 
   /// Creates a probe.
   public init(
-    target: ProbeTarget, timeout: Double, delay: Double = 0, schedule: ProbeSchedule = ProbeSchedule(),
+    target: ProbeTarget, timeout: Double, delay: Double = 0, schedule: ProbeSchedule? = nil,
     mainPID: Int32? = nil
   ) {
     self.target = target
     self.timeout = timeout
     self.delay = delay
-    self.schedule = schedule
+    self.schedule = schedule ?? .for(target)
     self.mainPID = mainPID
   }
 

@@ -1,8 +1,9 @@
-/// When a probe retries: every 10 ms at first, so readiness is noticed within
-/// about 10 ms, then backing off to 0.5 s so a long wait costs almost no CPU.
+/// When a probe retries: every 5 ms at first (10 ms for a command, which starts a shell
+/// per attempt), so readiness is noticed within a few milliseconds, then backing off to
+/// 0.5 s so a long wait costs almost no CPU.
 public struct ProbeSchedule: Sendable, Equatable {
   /// Pause between the first attempts, in seconds.
-  public var initialInterval: Double = 0.01
+  public var initialInterval: Double = 0.005
   /// How long attempts stay at the initial pace.
   public var fastPhase: Double = 2
   /// Growth factor per attempt after the fast phase.
@@ -12,6 +13,13 @@ public struct ProbeSchedule: Sendable, Equatable {
 
   /// Creates the default schedule.
   public init() {}
+
+  /// The schedule for `target`: a connect attempt costs microseconds, a command a shell.
+  public static func `for`(_ target: ProbeTarget) -> ProbeSchedule {
+    var schedule = ProbeSchedule()
+    if case .command = target { schedule.initialInterval = 0.01 }
+    return schedule
+  }
 
   /// The pause before the next attempt, `elapsed` seconds into probing after a pause of `previous`.
   public func pause(after previous: Double, elapsed: Double) -> Double {

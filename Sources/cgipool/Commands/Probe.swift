@@ -9,7 +9,7 @@ struct Probe: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Check a port, URL or command until it is healthy or the timeout passes.",
     discussion: """
-      Waits --delay seconds, then retries every 10 ms (backing off to 0.5 s after 2 s) until
+      Waits --delay seconds, then retries every 5 ms (10 ms for a command; backing off to 0.5 s after 2 s) until
       the target is healthy or --timeout passes. Prints one line saying what it saw and exits
       0 when healthy, 1 otherwise. Units run it as ExecStartPost=, so a unit becomes active,
       and its dependents start, only once it is healthy.
