@@ -69,23 +69,27 @@ extension PoolRuntime {
     deadline: Double, isCancelled: () -> Bool, progress: (StartEvent) -> Void
   ) throws(SystemdError) {
     var jobs: [String: String] = [:]  // job path -> process
+    // One listing says which units are loaded at all; on a cold start none is, and each unit
+    // goes straight to StartTransientUnit instead of first asking for its state one by one.
+    let loaded = try manager.listedStates(
+      processes.flatMap { [names.service($0), names.livenessService($0), names.livenessTimer($0)] })
     for process in processes {
       let unit = names.service(process)
       guard let definition = compiled.unit(named: unit) else { continue }
-      if let state = try manager.unitState(unit), state.activeState == "active" || state.activeState == "reloading" {
+      if loaded[unit] != nil, let state = try manager.unitState(unit), state.activeState == "active" || state.activeState == "reloading" {
         // Already up: leave it, but say when its definition is stale.
         let outcome: ProcessStartResult.Outcome =
           definitionDiffers(state, definition).map { .restartNeeded($0) } ?? .alreadyRunning
         results[process] = ProcessStartResult(process: process, unit: unit, outcome: outcome)
         progress(.finished(results[process]!))
-        try ensureLiveness(process)
+        try ensureLiveness(process, loaded: loaded)
         continue
       }
       // An activating unit gets StartUnit too: systemd merges it into the start job
       // already queued, so this start waits for the probe instead of calling it up.
       let job: String
       do {
-        job = try submit(definition)
+        job = try submit(definition, loaded: loaded[unit] != nil)
       } catch where error.isNoSuchUnit {
         // A dependency whose start already failed is unloaded again (transient units are
         // garbage-collected once inactive), so systemd cannot even queue this start.
@@ -98,7 +102,7 @@ extension PoolRuntime {
       jobs[job] = process
       submitted.append(unit)
       progress(.submitted(process: process, unit: unit))
-      try ensureLiveness(process)
+      try ensureLiveness(process, loaded: loaded)
       submitted += [names.livenessService(process), names.livenessTimer(process)].filter { compiled.unit(named: $0) != nil }
     }
     var reported = Set<String>()
@@ -122,15 +126,16 @@ extension PoolRuntime {
   /// Creates the process's liveness check units when missing, and starts its timer when stopped.
   ///
   /// An interrupted `start` may have created the main unit but not these; the check
-  /// unit only has to exist (its timer starts it), the timer has to run.
-  func ensureLiveness(_ process: String) throws(SystemdError) {
-    if let check = compiled.unit(named: names.livenessService(process)), try manager.unitState(check.name) == nil {
-      _ = try submit(check)
+  /// unit only has to exist (its timer starts it), the timer has to run. `loaded` is a
+  /// listing taken before this round: a unit absent from it is created without asking again.
+  func ensureLiveness(_ process: String, loaded: [String: UnitState]) throws(SystemdError) {
+    if let check = compiled.unit(named: names.livenessService(process)), loaded[check.name] == nil {
+      _ = try submit(check, loaded: false)
     }
     if let timer = compiled.unit(named: names.livenessTimer(process)) {
-      let state = try manager.unitState(timer.name)
+      let state = loaded[timer.name]
       if state == nil || !(state!.activeState == "active" || state!.activeState == "activating") {
-        _ = try submit(timer)
+        _ = try submit(timer, loaded: state != nil)
       }
     }
   }
@@ -188,8 +193,11 @@ extension PoolRuntime {
   }
 
   /// Creates the unit when it is not loaded; starts it again when a stopped copy is still loaded.
-  func submit(_ definition: UnitDefinition) throws(SystemdError) -> String {
-    if let state = try manager.unitState(definition.name) {
+  ///
+  /// `loaded` false (from a listing just taken) skips asking: if the unit appeared since,
+  /// creating it fails with "unit exists" and it is started instead.
+  func submit(_ definition: UnitDefinition, loaded: Bool = true) throws(SystemdError) -> String {
+    if loaded, let state = try manager.unitState(definition.name) {
       // A failed or stopped transient unit stays loaded while something references
       // it (the target's Wants=); reset it and start the loaded definition.
       if state.activeState == "failed" { try manager.resetFailedUnit(definition.name) }

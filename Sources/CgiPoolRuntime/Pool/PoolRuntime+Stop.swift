@@ -16,19 +16,20 @@ extension PoolRuntime {
   ) throws(SystemdError) -> StopReport {
     let order = withDependents(requested)
     try manager.watchJobs()
-    // One batched read of everything that might be loaded; only loaded units get a stop job.
+    // One listing of everything that might be loaded (states only: the stop needs nothing more,
+    // and every call here delays the first SIGTERM); only loaded units get a stop job.
     var candidates: [String] = requested.isEmpty ? [names.target] : []
     for process in order.reversed() {
       candidates += [names.livenessTimer(process), names.livenessService(process), names.service(process)]
     }
-    let before = try manager.unitStates(candidates)
+    let before = try manager.listedStates(candidates + [names.slice])
     var running: [String: UnitState] = [:]
     for process in order {
       if let state = before[names.service(process)], state.activeState != "inactive" { running[process] = state }
     }
     // Stopping the whole pool is one job on its slice: systemd stops every unit in it in one
     // transaction, dependents before their dependencies, instead of one call per unit.
-    let sliceLoaded = try manager.unitState(names.slice) != nil
+    let sliceLoaded = before[names.slice] != nil
     let wholePool = requested.isEmpty && sliceLoaded
     let units = wholePool ? [names.target, names.slice].filter { $0 == names.slice || before[$0] != nil } : candidates.filter { before[$0] != nil }
     if force {

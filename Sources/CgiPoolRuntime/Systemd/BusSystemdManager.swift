@@ -188,6 +188,19 @@ public final class BusSystemdManager: SystemdManaging {
     return states
   }
 
+  /// One `ListUnitsByPatterns`: states as listed, without runtime properties.
+  public func listedStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
+    let wanted = Set(names)
+    let listed = try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: Self.listPatterns(for: names)) }
+    var states: [String: UnitState] = [:]
+    for unit in listed where wanted.contains(unit.name) && !(unit.loadState == "not-found" && unit.activeState == "inactive") {
+      states[unit.name] = UnitState(
+        name: unit.name, loadState: unit.loadState, activeState: unit.activeState, subState: unit.subState,
+        description: unit.description)
+    }
+    return states
+  }
+
   /// Glob patterns that `ListUnitsByPatterns` matches `names` with; the caller filters the answer.
   ///
   /// The manager matches every loaded unit against every pattern, so a pool's 500 names as 500
