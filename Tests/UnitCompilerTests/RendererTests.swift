@@ -2,7 +2,7 @@ import ProcessConfig
 import Testing
 import UnitCompiler
 
-/// The unit-file back end's template contract and its parallel rendering.
+/// The unit-file back end's template contract, and both back ends rendering on several cores.
 @Suite struct RendererTests {
   /// A pool of `count` workers, each depending on the one before (so units differ in every section).
   static func wide(_ count: Int) -> PoolConfig {
@@ -24,6 +24,13 @@ import UnitCompiler
     for (unit, rendered) in zip(compiled.units, all) {
       #expect(rendered.text == renderer.render(unit, pool: compiled, configFile: "wide.json"), "\(unit.name)")
     }
+  }
+
+  @Test func transientDumpOnSeveralCoresEqualsDumpingOneByOne() throws {
+    let compiled = try UnitCompiler(options: TestPools.options).compile(Self.wide(1_500))
+    let oneByOne = TransientUnitBuilder.build(compiled).map(TransientUnitBuilder.dump).joined(separator: "\n")
+    #expect(TransientUnitBuilder.dumpAll(compiled) == oneByOne)
+    #expect(oneByOne.contains("wide-w1499.service\n"))
   }
 
   @Test func templateMaySpellOutSectionsInsteadOfTheBody() throws {

@@ -37,6 +37,15 @@ public enum TransientUnitBuilder {
     return pool.units.filter { $0.kind != .target }.map { build($0, omitting: targets) }
   }
 
+  /// The stable text form of every transient unit of `pool`, in the pool's order (`--transient`).
+  public static func dumpAll(_ pool: CompiledPool) -> String {
+    // Units convert and print independently, so large pools use every core.
+    let targets = Set(pool.units.filter { $0.kind == .target }.map(\.name))
+    return pool.units.filter { $0.kind != .target }
+      .concurrentMap { dump(build($0, omitting: targets)) }
+      .joined(separator: "\n")
+  }
+
   /// A stable text form of a transient unit, for golden tests and `--transient` output.
   public static func dump(_ unit: TransientUnit) -> String {
     var lines = [unit.name]

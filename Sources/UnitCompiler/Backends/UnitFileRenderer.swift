@@ -84,26 +84,9 @@ public struct UnitFileRenderer: Sendable {
 
   /// Every unit of `pool` as (file name, text), in the pool's order.
   public func renderAll(_ pool: CompiledPool, configFile: String) -> [(name: String, text: String)] {
-    let units = pool.units
-    // Units render independently, so large pools render on every core; each text lands at its
-    // unit's index, so the output is the same as rendering one after another.
-    let workers = min(ProcessInfo.processInfo.activeProcessorCount, units.count / Self.unitsPerWorker)
-    guard workers > 1 else { return units.map { ($0.name, render($0, pool: pool, configFile: configFile)) } }
-    var texts = [String](repeating: "", count: units.count)
-    texts.withUnsafeMutableBufferPointer { buffer in
-      // Each index is written by exactly one worker, and concurrentPerform returns after all of them.
-      nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        for index in stride(from: worker, to: units.count, by: workers) {
-          slots[index] = render(units[index], pool: pool, configFile: configFile)
-        }
-      }
-    }
-    return zip(units, texts).map { ($0.name, $1) }
+    // Units render independently, so large pools render on every core.
+    pool.units.concurrentMap { unit in (unit.name, render(unit, pool: pool, configFile: configFile)) }
   }
-
-  /// Below this many units per core, starting threads costs more than it saves.
-  static let unitsPerWorker = 256
 }
 
 /// A problem with the unit-file templates.

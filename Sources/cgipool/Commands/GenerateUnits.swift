@@ -59,7 +59,7 @@ struct GenerateUnits: ParsableCommand {
       throw ExitCode(65)
     }
     if transient {
-      print(TransientUnitBuilder.build(compiled).map(TransientUnitBuilder.dump).joined(separator: "\n"), terminator: "")
+      print(TransientUnitBuilder.dumpAll(compiled), terminator: "")
       return
     }
     guard let folder = templates ?? Executable.defaultTemplatesDirectory() else {
