@@ -3,6 +3,8 @@ import ArgumentParser
 /// The `cgipool` command: runs a CGI process pool under systemd.
 @main
 struct CgiPool: ParsableCommand {
+  // Every command names itself (`commandName:`): deriving a name from the type costs each run
+  // of the binary, every probe included, a scan of every protocol conformance it links.
   static let configuration = CommandConfiguration(
     commandName: "cgipool",
     abstract: "Run a multi-process CGI pool under systemd.",

@@ -5,6 +5,7 @@ extension CgiPool {
   /// `cgipool check`: validates the config and prints the start plan.
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "check",
       abstract: "Validate the process config and show the start order.",
       discussion: """
         Reports every problem in the config at once (exit status 65). A valid config prints \

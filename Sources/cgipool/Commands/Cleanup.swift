@@ -6,6 +6,7 @@ import ProcessConfig
 /// `cgipool cleanup`: ends the pool's processes that run outside its units.
 struct Cleanup: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "cleanup",
     abstract: "End the pool's orphans: processes matching its patterns outside its units.",
     discussion: """
       Scans /proc once for processes matching the pool's orphan_patterns that do not \

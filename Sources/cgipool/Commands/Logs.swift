@@ -7,6 +7,7 @@ import UnitCompiler
 /// `cgipool logs`: shows a process's output.
 struct Logs: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "logs",
     abstract: "Show a process's output (stdout and stderr, health probe lines included).",
     discussion: """
       Under the host's system manager, where journald runs, output is in the journal and is read from there \

@@ -4,6 +4,7 @@ import CgiPoolRuntime
 /// `cgipool manager`: start, stop and inspect the private systemd manager.
 struct Manager: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "manager",
     abstract: "Start, stop or inspect cgipool's private systemd manager.",
     discussion: """
       On hosts where systemd is not PID 1 (containers, CI) cgipool runs its own systemd user

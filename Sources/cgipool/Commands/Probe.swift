@@ -7,6 +7,7 @@ import SystemdBus
 /// `cgipool probe`: the health check behind every unit's `ExecStartPost=` and liveness timer.
 struct Probe: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "probe",
     abstract: "Check a port, URL or command until it is healthy or the timeout passes.",
     discussion: """
       Waits --delay seconds, then retries every 5 ms (10 ms for a command; backing off to 0.5 s after 2 s) until

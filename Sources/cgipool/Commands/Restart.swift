@@ -5,6 +5,7 @@ import Foundation
 /// `cgipool restart`: stop, then start again with the current definition.
 struct Restart: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "restart",
     abstract: "Restart processes (default: the whole pool), applying the current config.")
 
   @OptionGroup var configOptions: ConfigOptions

@@ -5,6 +5,7 @@ import Foundation
 /// `cgipool start`: brings the pool (or some processes) up under systemd.
 struct Start: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "start",
     abstract: "Start the pool's processes as systemd units, dependencies first.",
     discussion: """
       Validates and compiles the config, then submits every unit at once: systemd starts

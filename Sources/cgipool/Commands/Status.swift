@@ -4,6 +4,7 @@ import CgiPoolRuntime
 /// `cgipool status`: the pool's processes as systemd reports them.
 struct Status: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "status",
     abstract: "Show each process's state, PID, uptime, restarts, memory and health.",
     discussion: "Exits 0 when every process is active, 3 otherwise (as `systemctl is-active`)."
   )

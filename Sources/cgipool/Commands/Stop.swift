@@ -4,6 +4,7 @@ import CgiPoolRuntime
 /// `cgipool stop`: stops the pool (or some processes) and checks nothing is left.
 struct Stop: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "stop",
     abstract: "Stop the pool's processes: SIGTERM, then SIGKILL after each one's stop_timeout.",
     discussion: """
       Dependents stop before their dependencies. Afterwards every stopped unit's cgroup is
