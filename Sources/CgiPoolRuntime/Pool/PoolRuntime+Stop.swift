@@ -62,12 +62,16 @@ extension PoolRuntime {
         _ = try manager.waitForJobs([job], timeout: 10, progress: { _ in })
       }
     }
-    let afterStates = try manager.unitStates(order.map(names.service))
+    // A unit that stopped cleanly is inactive (or already unloaded): its cgroup is empty and its
+    // result is "success". Only the others (failed after SIGKILL, still deactivating) are read
+    // in full and have their cgroups listed, so a clean stop of a large pool returns at once.
+    let listed = try manager.listedStates(order.map(names.service))
+    let unclean = try manager.unitStates(listed.values.filter { $0.activeState != "inactive" }.map(\.name))
+    let afterStates = listed.merging(unclean) { _, detailed in detailed }
     var results: [ProcessStopResult] = []
     for process in order.reversed() {
       let unit = names.service(process)
-      // A unit that is no longer loaded has no cgroup left, so no process either.
-      let left = afterStates[unit] == nil ? [] : try manager.unitProcesses(unit)
+      let left = unclean[unit] == nil ? [] : try manager.unitProcesses(unit)
       let outcome: ProcessStopResult.Outcome
       if !left.isEmpty {
         outcome = .survivors(left)
