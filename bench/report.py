@@ -184,8 +184,8 @@ def section_pool40(p, probe, summary):
   # 5. readiness
   out += ["## 5. Readiness latency and probe CPU\n",
           "Latency from the manager binding its port (svc.py logs CLOCK_MONOTONIC right after listen()) to each "
-          "of its 39 dependents starting: for systemd, the dependent's `ExecMainStartTimestampMonotonic` (fork of "
-          "its main process); for every variant also the dependent's own first log line (which adds Python's start-up, "
+          "of its 39 dependents starting: for systemd, the dependent's `ExecMainStartTimestampMonotonic` (for these "
+          "`Type=exec` units systemd records it once the forked child has moved into the unit's cgroup and exec'd); for every variant also the dependent's own first log line (which adds Python's start-up, "
           "about the same for all). All runs and both R pooled. Goal: ≤ 25 ms (systemd exec start, cgipool).\n",
           "| variant | exec start: median | p95 | max | first log line: median | p95 |", "|---|---|---|---|---|---|"]
   variants = list(next(iter(p["by_delay"].values())).keys())
@@ -218,8 +218,8 @@ def section_pool40(p, probe, summary):
                f"{pair['runs']} runs): bind → dependent's exec {span(pair['exec'], 1, ' ms')}, p95 "
                f"{pair['exec']['p95']:.1f} ms; bind → dependent's first log line {span(pair['logged'], 1, ' ms')}. "
                + (f"Split: bind → manager unit active (the `cgipool probe` ExecStartPost seeing the port, polling "
-                  f"every 10 ms, and exiting) {span(pair['bind_to_active'], 1, ' ms')}; manager active → dependent "
-                  f"forked (systemd) {span(pair['active_to_fork'], 1, ' ms')}." if pair.get("bind_to_active") else "")
+                  f"every 5 ms, and exiting) {span(pair['bind_to_active'], 1, ' ms')}; manager active → dependent "
+                  f"exec'd (systemd's job, fork, and the child's cgroup move and exec) {span(pair['active_to_fork'], 1, ' ms')}." if pair.get("bind_to_active") else "")
                + "\n")
   if readiness_cg and readiness_cg.get("n") and pair.get("exec"):
     met = pair["exec"]["p95"] <= 25
