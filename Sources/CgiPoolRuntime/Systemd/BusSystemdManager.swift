@@ -136,14 +136,12 @@ public final class BusSystemdManager: SystemdManaging {
   /// One `ListUnitsByPatterns` for all names (states come with it), then the few runtime
   /// properties of the loaded ones, every `Get` sent in one pipelined batch.
   ///
-  /// A running service reads only what can differ while it runs (`runningServiceProperties`):
-  /// systemd resets `Result` to "success" and the main process's exit code, status and exit time
-  /// to zero when the service starts, so reading them back would only cost one `Get` each.
+  /// A running service skips what its start reset (`runningServiceProperties`): systemd sets
+  /// `Result` to "success" and the main process's exit code, status and exit time to zero when
+  /// the service starts, so reading them back would only cost one `Get` each.
   public func unitStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
     guard !names.isEmpty else { return [:] }
-    let wanted = Set(names)
-    let loaded = try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: Self.listPatterns(for: names)) }
-      .filter { wanted.contains($0.name) && !($0.loadState == "not-found" && $0.activeState == "inactive") }
+    let loaded = try listed(names)
     var requests: [(path: String, interface: String, name: String)] = []
     var plans: [[String]] = []
     for unit in loaded {
@@ -190,15 +188,21 @@ public final class BusSystemdManager: SystemdManaging {
 
   /// One `ListUnitsByPatterns`: states as listed, without runtime properties.
   public func listedStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
-    let wanted = Set(names)
-    let listed = try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: Self.listPatterns(for: names)) }
     var states: [String: UnitState] = [:]
-    for unit in listed where wanted.contains(unit.name) && !(unit.loadState == "not-found" && unit.activeState == "inactive") {
+    for unit in try listed(names) {
       states[unit.name] = UnitState(
         name: unit.name, loadState: unit.loadState, activeState: unit.activeState, subState: unit.subState,
         description: unit.description)
     }
     return states
+  }
+
+  /// The loaded units among `names`, from one `ListUnitsByPatterns`.
+  private func listed(_ names: [String]) throws(SystemdError) -> [UnitStatus] {
+    let wanted = Set(names)
+    return try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: Self.listPatterns(for: names)) }
+      // A name something refers to but no unit defines is listed as a "not-found" stub.
+      .filter { wanted.contains($0.name) && !($0.loadState == "not-found" && $0.activeState == "inactive") }
   }
 
   /// Glob patterns that `ListUnitsByPatterns` matches `names` with; the caller filters the answer.
@@ -223,7 +227,7 @@ public final class BusSystemdManager: SystemdManaging {
   ]
 
   /// The service properties `unitStates` reads for a running service: those a start does not reset.
-  static let runningServiceProperties = ["MainPID", "NRestarts", "MemoryCurrent"]
+  static let runningServiceProperties = ["MainPID", "NRestarts", "ExecMainStartTimestampMonotonic", "MemoryCurrent"]
 
   /// The properties `UnitState` is made of, across the unit and service interfaces.
   static let stateProperties: Set<String> = [
