@@ -22,6 +22,7 @@ enum {
   CG_CURLOPT_ERRORBUFFER = 10010,
   CG_CURLOPT_USERAGENT = 10018,
   CG_CURLOPT_WRITEFUNCTION = 20011,
+  CG_CURLOPT_RESOLVE = 10203,
   CG_CURLINFO_RESPONSE_CODE = 0x200002,
 };
 
@@ -38,6 +39,7 @@ _Static_assert(CG_CURLOPT_URL == CURLOPT_URL, "CURLOPT_URL");
 _Static_assert(CG_CURLOPT_ERRORBUFFER == CURLOPT_ERRORBUFFER, "CURLOPT_ERRORBUFFER");
 _Static_assert(CG_CURLOPT_USERAGENT == CURLOPT_USERAGENT, "CURLOPT_USERAGENT");
 _Static_assert(CG_CURLOPT_WRITEFUNCTION == CURLOPT_WRITEFUNCTION, "CURLOPT_WRITEFUNCTION");
+_Static_assert(CG_CURLOPT_RESOLVE == CURLOPT_RESOLVE, "CURLOPT_RESOLVE");
 _Static_assert(CG_CURLINFO_RESPONSE_CODE == CURLINFO_RESPONSE_CODE, "CURLINFO_RESPONSE_CODE");
 #endif
 
@@ -49,6 +51,8 @@ static struct {
   cg_curl_code (*easy_getinfo)(cg_curl *handle, int info, ...);
   const char *(*easy_strerror)(cg_curl_code code);
   void (*easy_cleanup)(cg_curl *handle);
+  void *(*slist_append)(void *list, const char *text);
+  void (*slist_free_all)(void *list);
   char load_error[200];
   int loaded;
 } curl;
@@ -69,8 +73,10 @@ static void load_curl(void) {
   *(void **)&curl.easy_getinfo = dlsym(library, "curl_easy_getinfo");
   *(void **)&curl.easy_strerror = dlsym(library, "curl_easy_strerror");
   *(void **)&curl.easy_cleanup = dlsym(library, "curl_easy_cleanup");
+  *(void **)&curl.slist_append = dlsym(library, "curl_slist_append");
+  *(void **)&curl.slist_free_all = dlsym(library, "curl_slist_free_all");
   if (!curl.global_init || !curl.easy_init || !curl.easy_setopt || !curl.easy_perform || !curl.easy_getinfo ||
-      !curl.easy_strerror || !curl.easy_cleanup) {
+      !curl.easy_strerror || !curl.easy_cleanup || !curl.slist_append || !curl.slist_free_all) {
     snprintf(curl.load_error, sizeof curl.load_error, "https checks need libcurl: libcurl.so.4 lacks the easy API");
     return;
   }
@@ -94,7 +100,8 @@ static void copy_message(char *error, size_t error_size, const char *message) {
   snprintf(error, error_size, "%s", message);
 }
 
-int cgipool_https_get(const char *url, long timeout_ms, long *status, char *error, size_t error_size) {
+int cgipool_https_get(
+    const char *url, const char *resolved, long timeout_ms, long *status, char *error, size_t error_size) {
   pthread_once(&curl_once, load_curl);
   if (!curl.loaded) {
     copy_message(error, error_size, curl.load_error);
@@ -115,6 +122,10 @@ int cgipool_https_get(const char *url, long timeout_ms, long *status, char *erro
   curl.easy_setopt(handle, CG_CURLOPT_CONNECTTIMEOUT_MS, millis);
   curl.easy_setopt(handle, CG_CURLOPT_USERAGENT, "cgipool-probe");
   curl.easy_setopt(handle, CG_CURLOPT_WRITEFUNCTION, discard_body);
+  // The caller resolved the host within its deadline: libcurl's own resolver thread cannot be
+  // interrupted, and cleaning up after a stalled look-up waits for the resolver's timeout.
+  void *resolve_list = resolved ? curl.slist_append(NULL, resolved) : NULL;
+  if (resolve_list) curl.easy_setopt(handle, CG_CURLOPT_RESOLVE, resolve_list);
   cg_curl_code code = curl.easy_perform(handle);
   int result = 0;
   if (code == CG_CURLE_OK) {
@@ -127,5 +138,6 @@ int cgipool_https_get(const char *url, long timeout_ms, long *status, char *erro
     result = -1;
   }
   curl.easy_cleanup(handle);
+  if (resolve_list) curl.slist_free_all(resolve_list);
   return result;
 }

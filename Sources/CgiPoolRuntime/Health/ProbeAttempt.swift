@@ -63,10 +63,27 @@ enum ProbeAttempt {
   /// self-signed certificate fails with libcurl's words, e.g.
   /// `SSL certificate problem: self-signed certificate`.
   static func httpsGet(_ url: URL, timeout: Double) -> Result<String, Failure> {
+    let start = MonotonicClock.now()
+    // The host is resolved here, within the timeout, and handed to libcurl (see HostResolver).
+    var resolved: String?
+    if let host = url.host, !host.isEmpty {
+      let port = UInt16(url.port ?? 443)
+      if HostResolver.numeric(host: host, port: port) == nil {
+        switch HostResolver.shared.resolve(host: host, port: port, timeout: timeout) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let addresses):
+          guard let address = addresses.first, let text = address.numericHost else {
+            return .failure(Failure(message: "cannot resolve \(host): no address"))
+          }
+          resolved = "\(host):\(port):" + (address.family == AF_INET6 ? "[\(text)]" : text)
+        }
+      }
+    }
     var status = 0
     var error = [CChar](repeating: 0, count: 512)
-    let millis = Int(min(max(timeout, 0.001), 86_400) * 1000)
-    let code = cgipool_https_get(url.absoluteString, millis, &status, &error, error.count)
+    let remaining = timeout - (MonotonicClock.now() - start)
+    let millis = Int(min(max(remaining, 0.001), 86_400) * 1000)
+    let code = cgipool_https_get(url.absoluteString, resolved, millis, &status, &error, error.count)
     guard code == 0 else {
       return .failure(Failure(message: String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)))
     }

@@ -8,22 +8,22 @@ import Foundation
 enum TCPConnection {
   /// Connects to `host:port` within `timeout`; returns the connected socket.
   static func open(host: String, port: UInt16, timeout: Double) -> Result<Int32, ProbeAttempt.Failure> {
-    var hints = addrinfo()
-    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-    hints.ai_flags = AI_NUMERICSERV
-    var list: UnsafeMutablePointer<addrinfo>?
-    let status = getaddrinfo(host, String(port), &hints, &list)
-    guard status == 0, let first = list else {
-      return .failure(ProbeAttempt.Failure(message: "cannot resolve \(host): \(String(cString: gai_strerror(status)))"))
+    let start = MonotonicClock.now()
+    let addresses: [HostResolver.Address]
+    switch HostResolver.shared.resolve(host: host, port: port, timeout: timeout) {
+    case .success(let found): addresses = found
+    case .failure(let failure): return .failure(failure)
     }
-    defer { freeaddrinfo(list) }
+    // Connecting gets what the look-up left of the attempt's time.
+    let timeout = max(0.001, timeout - (MonotonicClock.now() - start))
     var lastError = "no address"
-    var entry: UnsafeMutablePointer<addrinfo>? = first
-    while let info = entry {
-      entry = info.pointee.ai_next
-      let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
+    for var address in addresses {
+      let fd = socket(address.family, address.socketType | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), address.socketProtocol)
       if fd < 0 { lastError = String(cString: strerror(errno)); continue }
-      if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return .success(fd) }
+      let connected = withUnsafePointer(to: &address.storage) { storage in
+        storage.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, address.length) }
+      }
+      if connected == 0 { return .success(fd) }
       guard errno == EINPROGRESS else {
         lastError = String(cString: strerror(errno)).lowercased()
         close(fd)
