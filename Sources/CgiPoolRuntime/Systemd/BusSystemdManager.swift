@@ -138,7 +138,8 @@ public final class BusSystemdManager: SystemdManaging {
   ///
   /// A running service skips what its start reset (`runningServiceProperties`): systemd sets
   /// `Result` to "success" and the main process's exit code, status and exit time to zero when
-  /// the service starts, so reading them back would only cost one `Get` each.
+  /// the service starts, so reading them back would only cost one `Get` each. Its main start
+  /// time is not read either (see `SystemdManaging.unitStates`).
   public func unitStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
     guard !names.isEmpty else { return [:] }
     let loaded = try listed(names)
@@ -226,8 +227,8 @@ public final class BusSystemdManager: SystemdManaging {
     "ExecMainExitTimestampMonotonic", "MemoryCurrent",
   ]
 
-  /// The service properties `unitStates` reads for a running service: those a start does not reset.
-  static let runningServiceProperties = ["MainPID", "NRestarts", "ExecMainStartTimestampMonotonic", "MemoryCurrent"]
+  /// The service properties `unitStates` reads for a running service: what `status` shows of it.
+  static let runningServiceProperties = ["MainPID", "NRestarts", "MemoryCurrent"]
 
   /// The properties `UnitState` is made of, across the unit and service interfaces.
   static let stateProperties: Set<String> = [
