@@ -65,7 +65,8 @@ def main():
   if args.merge and os.path.exists(os.path.join(HERE, "results.json")):
     with open(os.path.join(HERE, "results.json")) as f:
       previous = json.load(f)
-    results["merged_from"] = previous.get("machine", {}).get("cgipool_commit")
+    # The commit of the last full run: a merge into a merged file keeps the original's.
+    results["merged_from"] = previous.get("merged_from") or previous.get("machine", {}).get("cgipool_commit")
   have_runtime = has_subcommand("start") and has_subcommand("stop") and has_subcommand("status")
   supervisord = os.path.exists(scenarios_pool.SUPERVISORD)
   began = time.monotonic()

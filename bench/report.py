@@ -323,7 +323,8 @@ def render(results):
     f"- Load average (1, 5, 15 min) before the run {m.get('loadavg_before')}, after {m.get('loadavg_after')}: the "
     "machine is shared with other work, whose load shows up as noise (see the min–max)",
     (f"- Re-run on {results['rerun']['date']} with `--merge`: {', '.join(results['rerun']['scenarios'])} "
-     f"({results['rerun']['seconds']} s); the other figures are from the full run of the same sources"
+     f"({results['rerun']['seconds']} s) at commit {m['cgipool_commit']}; the other figures are from the full run "
+     f"at commit {results.get('merged_from')}"
      if results.get("rerun") else ""),
     f"- Run on {m['date']}, {results.get('total_seconds', '?')} s in all" + (" (**--quick**: reduced sizes)" if results.get("quick") else ""),
     "",
