@@ -50,10 +50,10 @@ import Testing
   }
 
   @Test func suggestionsPickTheClosestName() {
-    #expect(Suggestion.closest(to: "restart_polcy", among: ConfigValidator.processKeys) == "restart_policy")
+    #expect(Suggestion.closest(to: "restart_polcy", among: ProcessKey.names) == "restart_policy")
     #expect(Suggestion.closest(to: "pool_manger", among: ["pool_manager", "yarp_proxy"]) == "pool_manager")
-    #expect(Suggestion.closest(to: "Command", among: ConfigValidator.processKeys) == "command")
-    #expect(Suggestion.closest(to: "colour", among: ConfigValidator.processKeys) == nil)
+    #expect(Suggestion.closest(to: "Command", among: ProcessKey.names) == "command")
+    #expect(Suggestion.closest(to: "colour", among: ProcessKey.names) == nil)
     // Equal distance: the alphabetically first wins, so output is stable.
     #expect(Suggestion.closest(to: "ab", among: ["ac", "aa"]) == "aa")
   }

@@ -19,6 +19,41 @@ struct DependencyGraph {
   /// The outgoing edges of each node, in `depends_on` order.
   var edges: [[Edge]]
 
+  /// Every elementary cycle once each, or `nil` when the graph has none; `complete` is false
+  /// when the search stopped at `limit` cycles or after `budget` edge visits.
+  ///
+  /// As in Johnson's algorithm: find the strongly connected components (linear time), take
+  /// the smallest id in any cyclic one, list every cycle through it inside its component,
+  /// remove it, and repeat. Each cycle is so found exactly once, from its smallest member. A
+  /// dense graph can hold exponentially many cycles: a stopped search still returns at least
+  /// one cycle per cyclic component.
+  func elementaryCycles(limit: Int, budget: Int) -> (cycles: [Cycle], complete: Bool)? {
+    let originalComponents = cyclicComponents()
+    guard !originalComponents.isEmpty else { return nil }
+    var found: [Cycle] = []
+    var budget = budget
+    var complete = true
+    var alive = [Bool](repeating: true, count: edges.count)
+    while let component = cyclicComponents(alive: alive).first {
+      let start = component[0]
+      let result = cycles(from: start, in: Set(component), limit: limit - found.count, budget: &budget)
+      found += result.cycles
+      if !result.complete {
+        complete = false
+        break
+      }
+      alive[start] = false
+    }
+    // A stopped search may have skipped whole components: give each at least one cycle.
+    for component in originalComponents {
+      let members = Set(component)
+      if !found.contains(where: { members.contains($0.members[0]) }), let shortest = shortestCycle(in: component) {
+        found.append(shortest)
+      }
+    }
+    return (found, complete)
+  }
+
   /// The strongly connected components with more than one node among the `alive` nodes
   /// (all when `nil`), each sorted, ordered by smallest id.
   ///

@@ -1,0 +1,31 @@
+/// The keys at the top level of `process_config.json`.
+public enum PoolKey: String, ConfigKey {
+  /// `build`: the argv run before a `--build` start.
+  case build
+  /// `name`: the pool's name.
+  case name
+  /// `orphan_patterns`: patterns of processes that belong to the pool.
+  case orphanPatterns = "orphan_patterns"
+  /// `processes`: the processes by name.
+  case processes
+
+  /// The key described as data.
+  public var info: ConfigKeyInfo {
+    switch self {
+    case .build:
+      ConfigKeyInfo(
+        "An argv the operator scripts run before starting with --build.", type: .stringArray, defaultValue: .null)
+    case .name:
+      ConfigKeyInfo(
+        "The pool's name: the unit <name>.slice and the prefix of every unit.", type: .string,
+        defaultValue: .string(PoolConfig.defaultName))
+    case .orphanPatterns:
+      ConfigKeyInfo(
+        "Patterns matching the pool's processes when they run outside its units.", type: .stringArray,
+        defaultValue: .strings(PoolConfig.defaultOrphanPatterns))
+    case .processes:
+      ConfigKeyInfo(
+        "The processes, keyed by name.", type: .objectMap(keys: ProcessKey.names), isRequired: true)
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/// The keys of one process under `processes`.
+public enum ProcessKey: String, ConfigKey {
+  /// `command`: the argv.
+  case command
+  /// `cwd`: the working directory.
+  case cwd
+  /// `depends_on`: processes started and healthy first.
+  case dependsOn = "depends_on"
+  /// `env`: extra environment variables.
+  case env
+  /// `health_check`: readiness and liveness.
+  case healthCheck = "health_check"
+  /// `restart_delay`: seconds before a restart.
+  case restartDelay = "restart_delay"
+  /// `restart_policy`: when systemd restarts the process.
+  case restartPolicy = "restart_policy"
+  /// `startup_delay`: seconds before the first probe.
+  case startupDelay = "startup_delay"
+  /// `stop_timeout`: seconds from SIGTERM to SIGKILL.
+  case stopTimeout = "stop_timeout"
+
+  /// The key described as data.
+  public var info: ConfigKeyInfo {
+    switch self {
+    case .command:
+      ConfigKeyInfo("The program and its arguments.", type: .stringArray, isRequired: true)
+    case .cwd:
+      ConfigKeyInfo(
+        "The working directory, relative to the config's folder.", type: .string, defaultValue: .string("."))
+    case .dependsOn:
+      ConfigKeyInfo(
+        "Processes that must be healthy before this one starts.", type: .stringArray, defaultValue: .strings([]))
+    case .env:
+      ConfigKeyInfo("Extra environment variables.", type: .stringMap, defaultValue: .emptyObject)
+    case .healthCheck:
+      ConfigKeyInfo(
+        "How readiness and liveness are checked; null: running is healthy.",
+        type: .object(keys: HealthCheckKey.names), defaultValue: .null)
+    case .restartDelay:
+      ConfigKeyInfo(
+        "Seconds between the process ending and its restart.", type: .number,
+        defaultValue: .number(ProcessSpec.defaultRestartDelay), numberRule: .delay)
+    case .restartPolicy:
+      ConfigKeyInfo(
+        "What systemd does when the process ends.", type: .string,
+        defaultValue: .string(RestartPolicy.onFailure.rawValue),
+        allowedValues: RestartPolicy.allCases.map(\.rawValue))
+    case .startupDelay:
+      ConfigKeyInfo(
+        "Seconds to wait after the start before the first health probe.", type: .number,
+        defaultValue: .number(0), numberRule: .delay)
+    case .stopTimeout:
+      ConfigKeyInfo(
+        "Seconds between SIGTERM and SIGKILL on stop.", type: .number,
+        defaultValue: .number(ProcessSpec.defaultStopTimeout), numberRule: .timeout)
+    }
+  }
+}

@@ -1,0 +1,143 @@
+extension ConfigValidator {
+  /// Validates one process (`ProcessKey`); also returns its resolvable dependency edges for the cycle search.
+  mutating func process(
+    named name: String, _ value: JSONValue, at path: ConfigPath, allNames: Set<String>
+  ) -> (ProcessSpec?, [(dependency: String, index: Int)]) {
+    guard case .object(let object) = value else {
+      report(path, "expected an object describing the process, found \(value.kindDescription)")
+      return (nil, [])
+    }
+    checkKeys(of: object, allowed: ProcessKey.self, at: path)
+    var failed = false
+    // Records a failure while keeping the default, so later checks still run.
+    func take<T>(_ result: T?, default fallback: T) -> T {
+      if let result { return result }
+      failed = true
+      return fallback
+    }
+
+    var command: [String] = []
+    if let value = object[ProcessKey.command] {
+      command = take(argv(value, at: path.appending(ProcessKey.command), what: "command"), default: [])
+    } else {
+      reportMissing(ProcessKey.command, at: path)
+      failed = true
+    }
+    var spec = ProcessSpec(name: name, command: command)
+
+    if let value = object[ProcessKey.cwd] {
+      spec.cwd = take(workingDirectory(value, at: path.appending(ProcessKey.cwd)), default: spec.cwd)
+    }
+    if let value = object[ProcessKey.env] {
+      spec.env = take(environment(value, at: path.appending(ProcessKey.env)), default: spec.env)
+    }
+    if let value = object[ProcessKey.restartPolicy] {
+      spec.restartPolicy = take(
+        restartPolicy(value, at: path.appending(ProcessKey.restartPolicy)), default: spec.restartPolicy)
+    }
+    if let value = object[ProcessKey.startupDelay] {
+      spec.startupDelay = take(number(value, for: ProcessKey.startupDelay, in: path), default: 0)
+    }
+    if let value = object[ProcessKey.stopTimeout] {
+      spec.stopTimeout = take(number(value, for: ProcessKey.stopTimeout, in: path), default: 0)
+    }
+    if let value = object[ProcessKey.restartDelay] {
+      spec.restartDelay = take(number(value, for: ProcessKey.restartDelay, in: path), default: 0)
+    }
+    if let value = object[ProcessKey.healthCheck], value != .null {
+      // Not through `take`: a `HealthCheck?` result would be wrapped, never read as a failure.
+      if let check = healthCheck(value, at: path.appending(ProcessKey.healthCheck)) {
+        spec.healthCheck = check
+      } else {
+        failed = true
+      }
+    }
+    var edges: [(dependency: String, index: Int)] = []
+    if let value = object[ProcessKey.dependsOn] {
+      let result = dependencies(value, of: name, at: path.appending(ProcessKey.dependsOn), allNames: allNames)
+      edges = result.edges
+      if result.valid { spec.dependsOn = edges.map(\.dependency) } else { failed = true }
+    }
+    return (failed ? nil : spec, edges)
+  }
+
+  private mutating func workingDirectory(_ value: JSONValue, at path: ConfigPath) -> String? {
+    guard let cwd = string(value, at: path) else { return nil }
+    guard !cwd.isEmpty else {
+      report(path, "the working directory is empty (use \".\" for the config's folder)")
+      return nil
+    }
+    return checkNoNUL(cwd, at: path) ? cwd : nil
+  }
+
+  private mutating func environment(_ value: JSONValue, at path: ConfigPath) -> [String: String]? {
+    guard case .object(let object) = value else {
+      report(path, "expected an object of strings, found \(value.kindDescription)")
+      return nil
+    }
+    var environment: [String: String] = [:]
+    var valid = true
+    for member in object.members {
+      let entryPath = path.appending(member.key)
+      if member.key.unicodeScalars.contains("\0") {
+        report(entryPath, "the environment variable name contains a NUL character, which a process cannot receive")
+        valid = false
+      } else if !NameRules.isValidEnvironmentName(member.key) {
+        report(
+          entryPath,
+          "invalid environment variable name \(quote(member.key)): use letters, digits and '_', not starting with a digit")
+        valid = false
+      }
+      guard let text = string(member.value, at: entryPath), checkNoNUL(text, at: entryPath) else {
+        valid = false
+        continue
+      }
+      environment[member.key] = text
+    }
+    return valid ? environment : nil
+  }
+
+  private mutating func restartPolicy(_ value: JSONValue, at path: ConfigPath) -> RestartPolicy? {
+    guard let text = string(value, at: path) else { return nil }
+    if let policy = RestartPolicy(rawValue: text) { return policy }
+    let valid = RestartPolicy.allCases.map(\.rawValue)
+    report(path, "unknown restart policy \(quote(text)) \(hint(for: text, among: valid))")
+    return nil
+  }
+
+  /// Checks `depends_on`; the edges returned are those that name another existing process, once each.
+  private mutating func dependencies(
+    _ value: JSONValue, of name: String, at path: ConfigPath, allNames: Set<String>
+  ) -> (edges: [(dependency: String, index: Int)], valid: Bool) {
+    guard case .array(let elements) = value else {
+      report(path, "expected an array of process names, found \(value.kindDescription)")
+      return ([], false)
+    }
+    var edges: [(dependency: String, index: Int)] = []
+    var firstIndex: [String: Int] = [:]
+    var valid = true
+    for (index, element) in elements.enumerated() {
+      let elementPath = path.appending(index)
+      guard let dependency = string(element, at: elementPath) else {
+        valid = false
+        continue
+      }
+      if dependency == name {
+        report(elementPath, "process \(quote(name)) depends on itself")
+        valid = false
+      } else if !allNames.contains(dependency) {
+        let candidates = allNames.subtracting([name]).sorted()
+        let suggestion = Suggestion.closest(to: dependency, among: candidates).map { " (did you mean \(quote($0))?)" }
+        report(elementPath, "unknown process \(quote(dependency))\(suggestion ?? "")")
+        valid = false
+      } else if let first = firstIndex[dependency] {
+        report(elementPath, "duplicate dependency \(quote(dependency)) (already at depends_on[\(first)])")
+        valid = false
+      } else {
+        firstIndex[dependency] = index
+        edges.append((dependency, index))
+      }
+    }
+    return (edges, valid)
+  }
+}
