@@ -22,11 +22,12 @@ enum FailureExplanation {
     return "exited with status \(state.execMainStatus)"
   }
 
-  static func describe(jobResult: String, state: UnitState?, spec: ProcessSpec) -> String {
+  /// Why a start job ended with `jobResult`, from the unit's `state` (`nil`: gone).
+  static func describe(jobResult: JobResult, state: UnitState?, spec: ProcessSpec) -> String {
     guard let state else { return "start job \(jobResult); the unit is gone" }
     var parts: [String] = []
-    switch state.hitStartLimit(policy: spec.restartPolicy) ? "start-limit-hit" : state.result {
-    case "exit-code":
+    switch state.hitStartLimit(policy: spec.restartPolicy) ? .startLimitHit : state.result {
+    case .exitCode:
       if let exit = mainExit(state, spec: spec) {
         parts.append(exit)
       } else if spec.healthCheck != nil {
@@ -34,15 +35,15 @@ enum FailureExplanation {
       } else {
         parts.append("a start command failed")
       }
-    case "signal", "core-dump":
+    case .signal, .coreDump:
       parts.append("killed by signal \(state.execMainStatus)")
-    case "timeout":
+    case .timeout:
       if let check = spec.healthCheck {
         parts.append("health probe did not pass within \(spec.startupDelay + check.timeout)s")
       } else {
         parts.append("start timed out")
       }
-    case "start-limit-hit":
+    case .startLimitHit:
       // ExecMainStatus still holds the last run's end: say how it kept failing, then that systemd gave up.
       if let exit = mainExit(state, spec: spec) {
         parts.append(exit)
@@ -51,12 +52,12 @@ enum FailureExplanation {
       }
       parts.append(
         "systemd gave up after \(state.restarts) restart\(state.restarts == 1 ? "" : "s") (start limit hit: \(StartLimit.summary))")
-    case "success":
+    case .success:
       parts.append("start job \(jobResult)")
     default:
       parts.append("result \(state.result)")
     }
-    if jobResult != "failed" && jobResult != "done" { parts.append("job \(jobResult)") }
+    if jobResult != .failed && jobResult != .done { parts.append("job \(jobResult)") }
     return parts.joined(separator: ", ")
   }
 }

@@ -54,8 +54,8 @@ extension PoolRuntime {
     let new = now.map { "\($0.activeState)/\($0.subState)" } ?? "gone"
     if liveness {
       // A liveness run ends when its oneshot unit leaves "activating".
-      guard before?.activeState == "activating", let now, now.activeState != "activating" else { return [] }
-      let healthy = now.result == "success"
+      guard before?.activeState == .activating, let now, now.activeState != .activating else { return [] }
+      let healthy = now.result == .success
       return [.health(process: process, healthy: healthy, detail: healthy ? nil : probeLine())]
     }
     var events: [MonitorEvent] = []

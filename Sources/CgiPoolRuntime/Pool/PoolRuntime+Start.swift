@@ -1,6 +1,10 @@
 import ProcessConfig
 import UnitCompiler
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 extension PoolRuntime {
   /// Starts `requested` processes (all when empty) and everything they depend on.
   ///
@@ -76,7 +80,7 @@ extension PoolRuntime {
     for process in processes {
       let unit = names.service(process)
       guard let definition = compiled.unit(named: unit) else { continue }
-      if loaded[unit] != nil, let state = try manager.unitState(unit), state.activeState == "active" || state.activeState == "reloading" {
+      if loaded[unit] != nil, let state = try manager.unitState(unit), state.activeState == .active || state.activeState == .reloading {
         // Already up: leave it, but say when its definition is stale.
         let outcome: ProcessStartResult.Outcome =
           definitionDiffers(state, definition).map { .restartNeeded($0) } ?? .alreadyRunning
@@ -117,7 +121,7 @@ extension PoolRuntime {
       }, isCancelled: isCancelled)
     // A job that never reported within the timeout is still described from the unit's state.
     for process in processes where jobs.values.contains(process) && !reported.contains(process) {
-      let result = explain(process: process, jobResult: "timeout")
+      let result = explain(process: process, jobResult: .timeout)
       results[process] = result
       progress(.finished(result))
     }
@@ -134,7 +138,7 @@ extension PoolRuntime {
     }
     if let timer = compiled.unit(named: names.livenessTimer(process)) {
       let state = loaded[timer.name]
-      if state == nil || !(state!.activeState == "active" || state!.activeState == "activating") {
+      if state == nil || !(state!.activeState == .active || state!.activeState == .activating) {
         _ = try submit(timer, loaded: state != nil)
       }
     }
@@ -151,18 +155,18 @@ extension PoolRuntime {
       return false
     }
     while !following.isEmpty {
-      if isCancelled() { throw SystemdError(message: "interrupted", errno: 125) }  // ECANCELED
+      if isCancelled() { throw SystemdError(message: "interrupted", errno: ECANCELED) }
       for process in following {
         let unit = names.service(process)
         let state = try manager.unitState(unit)
         let result: ProcessStartResult
         if let state, state.isActive {
           result = ProcessStartResult(process: process, unit: unit, outcome: .started)
-        } else if let state, state.activeState == "activating" || state.activeState == "deactivating" {
+        } else if let state, state.activeState == .activating || state.activeState == .deactivating {
           continue
         } else {
           // Failed for good (start limit, or a result the policy does not restart) or gone.
-          let reason = failureReason(process, jobResult: "failed", state: state)
+          let reason = failureReason(process, jobResult: .failed, state: state)
           result = ProcessStartResult(process: process, unit: unit, outcome: .failed(reason))
         }
         results[process] = result
@@ -200,7 +204,7 @@ extension PoolRuntime {
     if loaded, let state = try manager.unitState(definition.name) {
       // A failed or stopped transient unit stays loaded while something references
       // it (the target's Wants=); reset it and start the loaded definition.
-      if state.activeState == "failed" { try manager.resetFailedUnit(definition.name) }
+      if state.activeState == .failed { try manager.resetFailedUnit(definition.name) }
       if try manager.unitState(definition.name) != nil {
         return try manager.startUnit(definition.name)
       }
@@ -254,18 +258,18 @@ extension PoolRuntime {
   }
 
   /// Turns a finished start job into what the user needs to know.
-  func explain(process: String, jobResult: String) -> ProcessStartResult {
+  func explain(process: String, jobResult: JobResult) -> ProcessStartResult {
     let unit = names.service(process)
     let state = (try? manager.unitState(unit)) ?? nil
     let spec = pool.processes[process]!
     func result(_ outcome: ProcessStartResult.Outcome) -> ProcessStartResult {
       ProcessStartResult(process: process, unit: unit, outcome: outcome)
     }
-    if jobResult == "done" {
+    if jobResult == .done {
       if let state, state.isActive { return result(.started) }
-      if spec.restartPolicy == .no, state == nil || state?.result == "success" { return result(.finished) }
+      if spec.restartPolicy == .no, state == nil || state?.result == .success { return result(.finished) }
     }
-    if jobResult == "dependency" {
+    if jobResult == .dependency {
       let failed = spec.dependsOn.sorted().filter { dependency in
         let state = (try? manager.unitState(names.service(dependency))) ?? nil
         return state?.isActive != true
@@ -274,14 +278,14 @@ extension PoolRuntime {
       return result(.dependencyFailed("not started: dependency \(which.joined(separator: ", ")) did not start"))
     }
     let reason = failureReason(process, jobResult: jobResult, state: state)
-    if let state, state.activeState == "activating", state.subState == "auto-restart" {
+    if let state, state.activeState == .activating, state.subState == .autoRestart {
       return result(.restarting("\(reason); systemd is restarting it (restart \(state.restarts + 1), policy \(spec.restartPolicy.rawValue))"))
     }
     return result(.failed(reason))
   }
 
   /// Why a process's start failed, with the health probe's last words when it has a probe.
-  func failureReason(_ process: String, jobResult: String, state: UnitState?) -> String {
+  func failureReason(_ process: String, jobResult: JobResult, state: UnitState?) -> String {
     let spec = pool.processes[process]!
     var reason = FailureExplanation.describe(jobResult: jobResult, state: state, spec: spec)
     if spec.healthCheck != nil, let line = lastProbeLine(process), line.hasPrefix("unhealthy: ") {

@@ -17,10 +17,10 @@ extension PoolRuntime {
       let unit = names.service(process)
       let state = states[unit]
       var status = ProcessStatus(
-        process: process, unit: unit, state: state?.activeState ?? "inactive", subState: state?.subState ?? "dead",
+        process: process, unit: unit, state: state?.activeState ?? .inactive, subState: state?.subState ?? .dead,
         mainPID: (state?.mainPID ?? 0) > 0 ? state?.mainPID : nil,
         uptimeSeconds: nil, restarts: state?.restarts ?? 0, memoryBytes: state?.memoryBytes,
-        lastResult: state?.result ?? "-", health: nil, healthAgeSeconds: nil,
+        lastResult: state?.result ?? .notLoaded, health: nil, healthAgeSeconds: nil,
         logFile: journal == nil ? logDirectory.map { $0 + "/" + process + ".log" } : nil, note: nil)
       // Only set under the journal, so the file-based JSON stays as it was.
       status.logsInJournal = journal != nil ? true : nil
@@ -28,22 +28,22 @@ extension PoolRuntime {
         status.uptimeSeconds = Double(now - state.activeEnterMonotonic) / 1e6
       }
       if let probe = states[names.livenessService(process)], probe.mainExitMonotonic > 0 {
-        status.health = probe.result == "success" ? "healthy" : "unhealthy"
+        status.health = probe.result == .success ? "healthy" : "unhealthy"
         status.healthAgeSeconds = now > probe.mainExitMonotonic ? Double(now - probe.mainExitMonotonic) / 1e6 : 0
       }
       if state == nil, pool.processes[process]!.restartPolicy == .no {
         status.finished = true
-        status.subState = "gone"
+        status.subState = .gone
         status.note = "restart_policy no: the unit is removed once the process ends successfully"
       } else if let state, state.hitStartLimit(policy: pool.processes[process]!.restartPolicy) {
         status.note = "crashed too often: start limit hit (\(StartLimit.summary)), systemd gave up; `cgipool start` tries again"
-      } else if let state, state.activeState == "failed", state.result == "timeout", state.execMainCode == 2,
+      } else if let state, state.activeState == .failed, state.result == .timeout, state.execMainCode == 2,
         state.execMainStatus == SIGKILL, state.activeEnterMonotonic >= state.mainStartMonotonic, state.mainStartMonotonic > 0
       {
         // Killed after a timeout once this process had been active (a start timeout never got
         // that far): the stop's SIGTERM went unheeded.
         status.note = "did not stop within its stop_timeout and was killed (SIGKILL)"
-      } else if state?.subState == "auto-restart" {
+      } else if state?.subState == .autoRestart {
         status.note = "waiting to restart"
       }
       processes.append(status)

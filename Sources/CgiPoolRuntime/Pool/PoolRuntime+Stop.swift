@@ -25,7 +25,7 @@ extension PoolRuntime {
     let before = try manager.listedStates(candidates + [names.slice])
     var running: [String: UnitState] = [:]
     for process in order {
-      if let state = before[names.service(process)], state.activeState != "inactive" { running[process] = state }
+      if let state = before[names.service(process)], state.activeState != .inactive { running[process] = state }
     }
     // Stopping the whole pool is one job on its slice: systemd stops every unit in it in one
     // transaction, dependents before their dependencies, instead of one call per unit.
@@ -66,7 +66,7 @@ extension PoolRuntime {
     // result is "success". Only the others (failed after SIGKILL, still deactivating) are read
     // in full and have their cgroups listed, so a clean stop of a large pool returns at once.
     let listed = try manager.listedStates(order.map(names.service))
-    let unclean = try manager.unitStates(listed.values.filter { $0.activeState != "inactive" }.map(\.name))
+    let unclean = try manager.unitStates(listed.values.filter { $0.activeState != .inactive }.map(\.name))
     let afterStates = listed.merging(unclean) { _, detailed in detailed }
     var results: [ProcessStopResult] = []
     for process in order.reversed() {
@@ -78,7 +78,7 @@ extension PoolRuntime {
       } else if running[process] != nil {
         let after = afterStates[unit]
         // systemd records a stop that needed SIGKILL as result "timeout" (or "signal" when forced).
-        let killed = forced || after?.result == "timeout" || finished.count < jobs.count
+        let killed = forced || after?.result == .timeout || finished.count < jobs.count
         outcome = killed ? .killed : .stopped
       } else {
         outcome = .notRunning

@@ -5,9 +5,9 @@ public struct ProcessStatus: Sendable, Equatable, Codable {
   /// The unit name.
   public var unit: String
   /// `active`, `inactive`, `failed`, `activating`, ... (`inactive` when not loaded).
-  public var state: String
+  public var state: ActiveState
   /// The sub-state, e.g. `running`, `auto-restart`, `dead`.
-  public var subState: String
+  public var subState: SubState
   /// The main PID, `nil` when none.
   public var mainPID: Int32?
   /// Seconds since the unit became active, `nil` when not active.
@@ -17,7 +17,7 @@ public struct ProcessStatus: Sendable, Equatable, Codable {
   /// Memory used by the unit's cgroup in bytes, when the manager accounts it.
   public var memoryBytes: UInt64?
   /// The last result (`success`, `exit-code`, `start-limit-hit`, ...).
-  public var lastResult: String
+  public var lastResult: ServiceResult
   /// The last liveness check: `healthy`, `unhealthy`, or `nil` when none ran.
   public var health: String?
   /// Seconds since the last liveness check ended.
@@ -32,7 +32,7 @@ public struct ProcessStatus: Sendable, Equatable, Codable {
   public var finished: Bool = false
 
   /// Whether the process is where it should be: up, or (policy `no`) done and removed.
-  public var isActive: Bool { state == "active" || finished }
+  public var isActive: Bool { state == .active || finished }
 }
 
 /// The state of the whole pool.
@@ -48,7 +48,7 @@ public struct PoolStatus: Sendable, Equatable, Codable {
   public var allActive: Bool { processes.allSatisfy(\.isActive) }
   /// `N/M active`, plus how many `restart_policy: no` processes are done.
   public var summary: String {
-    let running = processes.filter { $0.state == "active" }.count
+    let running = processes.filter { $0.state == .active }.count
     let finished = processes.filter(\.finished).count
     return "\(running)/\(processes.count - finished) active" + (finished > 0 ? ", \(finished) finished (restart_policy no)" : "")
   }

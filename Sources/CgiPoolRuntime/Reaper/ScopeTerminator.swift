@@ -105,7 +105,7 @@ public struct ScopeTerminator: OrphanTerminating, @unchecked Sendable {
       let outcome: ReapOutcome
       if !survivors.isEmpty {
         outcome = .survived(survivors.sorted())
-      } else if stop.result == "success" {
+      } else if stop.result == .success {
         outcome = .terminated
       } else {
         // Result `timeout` (or unknown): SIGKILL went to whatever still ran at the timeout.
@@ -131,7 +131,7 @@ private final class ScopeRun {
     /// The stop began plus the timeout: systemd sends SIGKILL no earlier than this.
     var killDeadline: ContinuousClock.Instant
     /// The scope's final `Result` (`success`, `timeout`, ...), `nil` when not observed.
-    var result: String?
+    var result: ServiceResult?
   }
 
   let terminator: ScopeTerminator
@@ -143,7 +143,7 @@ private final class ScopeRun {
   private var waiter: JobWaiter?
   private var matches: [BusMatch] = []
   /// The last `Result` the scope's `PropertiesChanged` carried.
-  private var lastResult: String?
+  private var lastResult: ServiceResult?
   /// Whether `UnitRemoved` for the scope arrived (it is sent after the unit's final change).
   private var removed = false
   /// The processes that were moved.
@@ -175,7 +175,7 @@ private final class ScopeRun {
           guard let self, change.path == path, change.interface == ScopeRun.scopeInterface,
             let result = change.changed["Result"]?.stringValue
           else { return }
-          self.lastResult = result
+          self.lastResult = ServiceResult(rawValue: result)
         })
       matches.append(
         try manager.connection.addSignalMatch(

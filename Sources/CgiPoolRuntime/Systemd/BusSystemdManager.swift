@@ -72,7 +72,7 @@ public final class BusSystemdManager: SystemdManaging {
       _ = try waiter.wait(
         for: jobs.sorted(), timeout: .milliseconds(Int64(timeout * 1000)),
         progress: { outcome in
-          let completion = JobCompletion(job: outcome.job, unit: outcome.unit, result: outcome.result.rawValue)
+          let completion = JobCompletion(job: outcome.job, unit: outcome.unit, result: JobResult(outcome.result))
           completions.append(completion)
           progress(completion)
         }, shouldStop: isCancelled)
@@ -150,7 +150,7 @@ public final class BusSystemdManager: SystemdManaging {
       let plan: [String]
       if !unit.name.hasSuffix(".service") {
         plan = []
-      } else if unit.activeState == "active" && unit.subState == "running" {
+      } else if ActiveState(rawValue: unit.activeState) == .active && SubState(rawValue: unit.subState) == .running {
         plan = Self.runningServiceProperties
       } else {
         plan = Self.serviceRuntimeProperties
@@ -164,9 +164,7 @@ public final class BusSystemdManager: SystemdManaging {
     var states: [String: UnitState] = [:]
     var index = 0
     for (unit, plan) in zip(loaded, plans) {
-      var state = UnitState(
-        name: unit.name, loadState: unit.loadState, activeState: unit.activeState, subState: unit.subState,
-        description: unit.description)
+      var state = UnitState(listed: unit)
       state.activeEnterMonotonic = values[index]?.uint64Value ?? 0
       index += 1
       if unit.name.hasSuffix(".service") {
@@ -175,7 +173,7 @@ public final class BusSystemdManager: SystemdManaging {
         state.mainPID = Int32(truncatingIfNeeded: service["MainPID"]??.uint64Value ?? 0)
         state.restarts = UInt32(truncatingIfNeeded: service["NRestarts"]??.uint64Value ?? 0)
         // Absent from a running service's plan: its start reset them to these values.
-        state.result = service["Result"]??.stringValue ?? "success"
+        state.result = ServiceResult(rawValue: service["Result"]??.stringValue ?? ServiceResult.success.rawValue)
         state.execMainCode = Int32(truncatingIfNeeded: service["ExecMainCode"]??.int64Value ?? 0)
         state.execMainStatus = Int32(truncatingIfNeeded: service["ExecMainStatus"]??.int64Value ?? 0)
         state.mainStartMonotonic = service["ExecMainStartTimestampMonotonic"]??.uint64Value ?? 0
@@ -191,9 +189,7 @@ public final class BusSystemdManager: SystemdManaging {
   public func listedStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
     var states: [String: UnitState] = [:]
     for unit in try listed(names) {
-      states[unit.name] = UnitState(
-        name: unit.name, loadState: unit.loadState, activeState: unit.activeState, subState: unit.subState,
-        description: unit.description)
+      states[unit.name] = UnitState(listed: unit)
     }
     return states
   }
@@ -203,7 +199,7 @@ public final class BusSystemdManager: SystemdManaging {
     let wanted = Set(names)
     return try translate { () throws(BusError) in try manager.listUnitsByPatterns(patterns: Self.listPatterns(for: names)) }
       // A name something refers to but no unit defines is listed as a "not-found" stub.
-      .filter { wanted.contains($0.name) && !($0.loadState == "not-found" && $0.activeState == "inactive") }
+      .filter { wanted.contains($0.name) && !UnitState(listed: $0).isUnloadedStub }
   }
 
   /// Glob patterns that `ListUnitsByPatterns` matches `names` with; the caller filters the answer.
@@ -243,17 +239,17 @@ public final class BusSystemdManager: SystemdManaging {
     let properties = try translate { () throws(BusError) in try manager.properties(path: path, only: Self.stateProperties) }
     var state = UnitState(
       name: name,
-      loadState: properties["LoadState"]?.stringValue ?? "",
-      activeState: properties["ActiveState"]?.stringValue ?? "",
-      subState: properties["SubState"]?.stringValue ?? "",
+      loadState: LoadState(rawValue: properties["LoadState"]?.stringValue ?? ""),
+      activeState: ActiveState(rawValue: properties["ActiveState"]?.stringValue ?? ""),
+      subState: SubState(rawValue: properties["SubState"]?.stringValue ?? ""),
       activeEnterMonotonic: properties["ActiveEnterTimestampMonotonic"]?.uint64Value ?? 0,
       description: properties["Description"]?.stringValue ?? "")
     // A name other units merely reference is a stub systemd could not load: not a unit of ours yet.
-    if state.loadState == "not-found" && state.activeState == "inactive" { return nil }
+    if state.isUnloadedStub { return nil }
     guard name.hasSuffix(".service") else { return state }
     state.mainPID = Int32(truncatingIfNeeded: properties["MainPID"]?.uint64Value ?? 0)
     state.restarts = UInt32(truncatingIfNeeded: properties["NRestarts"]?.uint64Value ?? 0)
-    state.result = properties["Result"]?.stringValue ?? ""
+    state.result = ServiceResult(rawValue: properties["Result"]?.stringValue ?? "")
     state.execMainCode = Int32(truncatingIfNeeded: properties["ExecMainCode"]?.int64Value ?? 0)
     state.execMainStatus = Int32(truncatingIfNeeded: properties["ExecMainStatus"]?.int64Value ?? 0)
     state.mainStartMonotonic = properties["ExecMainStartTimestampMonotonic"]?.uint64Value ?? 0

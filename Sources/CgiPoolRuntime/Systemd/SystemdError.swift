@@ -1,3 +1,9 @@
+import SystemdBus
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A failed manager call: the D-Bus error name and message, or a local failure.
 public struct SystemdError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The D-Bus error name, e.g. `org.freedesktop.systemd1.NoSuchUnit`, when the manager answered with one.
@@ -15,11 +21,11 @@ public struct SystemdError: Error, Sendable, Equatable, CustomStringConvertible 
   }
 
   /// The unit is not loaded.
-  public var isNoSuchUnit: Bool { name == "org.freedesktop.systemd1.NoSuchUnit" }
+  public var isNoSuchUnit: Bool { name == BusError.Name.noSuchUnit }
   /// The wait was interrupted (Ctrl+C, SIGTERM).
-  public var isCancelled: Bool { errno == 125 }  // ECANCELED
+  public var isCancelled: Bool { errno == ECANCELED }
   /// A unit of that name exists already.
-  public var isUnitExists: Bool { name == "org.freedesktop.systemd1.UnitExists" }
+  public var isUnitExists: Bool { name == BusError.Name.unitExists }
 
   /// `message (name)`.
   public var description: String {

@@ -75,10 +75,10 @@ public struct JobCompletion: Sendable, Equatable {
   /// The unit the job was for.
   public var unit: String
   /// `done`, `failed`, `timeout`, `dependency`, `canceled`, `skipped`, `invalid` or `assert`.
-  public var result: String
+  public var result: JobResult
 
   /// Creates a completion.
-  public init(job: String, unit: String, result: String) {
+  public init(job: String, unit: String, result: JobResult) {
     self.job = job
     self.unit = unit
     self.result = result

@@ -2,7 +2,7 @@ import ProcessConfig
 
 extension UnitState {
   /// Results systemd restarts a unit for under `Restart=on-failure` (and `always`).
-  static let restartableResults: Set<String> = ["exit-code", "signal", "core-dump", "watchdog"]
+  static let restartableResults: Set<ServiceResult> = [.exitCode, .signal, .coreDump, .watchdog]
 
   /// Whether systemd gave up restarting the unit because it hit its start limit.
   ///
@@ -11,8 +11,8 @@ extension UnitState {
   /// `policy` would have restarted is one systemd refused to start again. A stop that
   /// needed SIGKILL ends `failed` with result `timeout`, which is excluded.
   public func hitStartLimit(policy: RestartPolicy) -> Bool {
-    if result == "start-limit-hit" { return true }
-    guard activeState == "failed", policy != .no else { return false }
+    if result == .startLimitHit { return true }
+    guard activeState == .failed, policy != .no else { return false }
     return Self.restartableResults.contains(result)
   }
 }

@@ -3,17 +3,17 @@ public struct UnitState: Sendable, Equatable {
   /// The unit name.
   public var name: String
   /// `loaded`, `not-found`, ...
-  public var loadState: String
+  public var loadState: LoadState
   /// `active`, `activating`, `deactivating`, `inactive`, `failed`.
-  public var activeState: String
+  public var activeState: ActiveState
   /// The type-specific state, e.g. `running`, `auto-restart`, `start-post`.
-  public var subState: String
+  public var subState: SubState
   /// The main process, 0 when none.
   public var mainPID: Int32
   /// Automatic restarts so far (`NRestarts`).
   public var restarts: UInt32
   /// The last result (`Result`): `success`, `exit-code`, `signal`, `timeout`, `start-limit-hit`, ...
-  public var result: String
+  public var result: ServiceResult
   /// How the main process last ended (`ExecMainCode`: 1 exited, 2 killed, 3 dumped).
   public var execMainCode: Int32
   /// The main process's last exit status or signal (`ExecMainStatus`).
@@ -37,8 +37,8 @@ public struct UnitState: Sendable, Equatable {
 
   /// Creates a state snapshot.
   public init(
-    name: String, loadState: String = "loaded", activeState: String = "inactive", subState: String = "dead",
-    mainPID: Int32 = 0, restarts: UInt32 = 0, result: String = "success", execMainCode: Int32 = 0,
+    name: String, loadState: LoadState = .loaded, activeState: ActiveState = .inactive, subState: SubState = .dead,
+    mainPID: Int32 = 0, restarts: UInt32 = 0, result: ServiceResult = .success, execMainCode: Int32 = 0,
     execMainStatus: Int32 = 0, activeEnterMonotonic: UInt64 = 0, mainStartMonotonic: UInt64 = 0, mainExitMonotonic: UInt64 = 0,
     memoryBytes: UInt64? = nil, execStart: [ExecCommandState] = [], environment: [String] = [],
     workingDirectory: String = "", description: String = ""
@@ -63,7 +63,11 @@ public struct UnitState: Sendable, Equatable {
   }
 
   /// Whether the unit is up (`active`), or on its way there.
-  public var isActive: Bool { activeState == "active" }
+  public var isActive: Bool { activeState == .active }
+
+  /// A name other units merely reference: systemd lists it `not-found`/`inactive`, but no
+  /// definition stands behind it, so it is not a unit of ours (yet).
+  public var isUnloadedStub: Bool { loadState == .notFound && activeState == .inactive }
 }
 
 /// One `ExecStart=` command as the manager reports it.

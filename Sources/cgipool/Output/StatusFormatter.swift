@@ -15,7 +15,7 @@ enum StatusFormatter {
         String(process.restarts),
         process.memoryBytes.map(Format.bytes) ?? "-",
         process.health.map { health in "\(health)" + (process.healthAgeSeconds.map { " \(Format.duration($0)) ago" } ?? "") } ?? "-",
-        process.lastResult,
+        process.lastResult.rawValue,
       ])
     }
     var lines = ["pool \(status.pool) on \(status.manager)"]

@@ -47,16 +47,16 @@ extension Faults {
         #expect(dependency == "not started: dependency base did not start")
 
         let base = try #require(try Faults.state(context, "crash-base.service"))
-        #expect(base.activeState == "failed")
+        #expect(base.activeState == .failed)
         // systemd 254+ says start-limit-hit; 252 keeps the last crash's result.
-        #expect(base.result == "start-limit-hit" || base.result == "exit-code", "\(base.result)")
+        #expect(base.result == .startLimitHit || base.result == .exitCode, "\(base.result)")
         // Five starts in the window: the first and four restarts; the sixth is refused.
         #expect(base.restarts == StartLimit.burst, "NRestarts \(base.restarts)")
         let status = try Faults.status(context, "base")
-        #expect(status.state == "failed")
+        #expect(status.state == .failed)
         #expect(status.note == "crashed too often: start limit hit (5 starts in 60s), systemd gave up; `cgipool start` tries again")
         let app = try Faults.status(context, "app")
-        #expect(app.state == "inactive" && app.mainPID == nil, "\(app)")
+        #expect(app.state == .inactive && app.mainPID == nil, "\(app)")
         #expect(Faults.log(context, "base").components(separatedBy: "crashing\n").count - 1 == Int(StartLimit.burst))
       }
     }

@@ -49,14 +49,14 @@ extension Faults {
           }
           #expect(up, "not restarted")
           let status = try Faults.status(context, "svc")
-          #expect(status.state == "active" && status.restarts == 1, "\(status)")
+          #expect(status.state == .active && status.restarts == 1, "\(status)")
           #expect(status.mainPID.map(RuntimeHarness.isAlive) == true)
           return
         }
         // Not restarted: it settles failed (an error) or goes away (a clean end), and stays so.
         let settled = try RuntimeHarness.eventually(timeout: 10) {
           let state = try Faults.state(context, "run-svc.service")
-          return state == nil || state?.activeState == "failed" || state?.activeState == "inactive"
+          return state == nil || state?.activeState == .failed || state?.activeState == .inactive
         }
         #expect(settled)
         usleep(600_000)  // three restart delays: a restart would have begun by now
@@ -67,13 +67,13 @@ extension Faults {
         case 0?:
           // A clean end: the transient unit is unloaded.
           #expect(state == nil, "\(String(describing: state))")
-          #expect(status.state == "inactive")
+          #expect(status.state == .inactive)
           #expect(status.finished == (crash.policy == "no"))
         case let code?:
-          #expect(state?.activeState == "failed" && state?.result == "exit-code" && state?.execMainStatus == Int32(code))
+          #expect(state?.activeState == .failed && state?.result == .exitCode && state?.execMainStatus == Int32(code))
           #expect(status.note == nil, "a 'no' process that failed did not hit a start limit: \(status)")
         case nil:
-          #expect(state?.activeState == "failed" && state?.result == "signal" && state?.execMainStatus == SIGKILL)
+          #expect(state?.activeState == .failed && state?.result == .signal && state?.execMainStatus == SIGKILL)
         }
       }
     }

@@ -22,7 +22,7 @@ extension Faults {
         try FileManager.default.removeItem(atPath: context.folder + "/healthy")
         let restarted = try RuntimeHarness.eventually(timeout: 20) {
           let status = try Faults.status(context, "web")
-          return status.state == "active" && status.restarts == 1 && status.mainPID != nil && status.mainPID != pid
+          return status.state == .active && status.restarts == 1 && status.mainPID != nil && status.mainPID != pid
         }
         let now = try Faults.status(context, "web")
         #expect(restarted, "\(now)")
@@ -38,7 +38,7 @@ extension Faults {
           return status.health == "healthy" && (status.healthAgeSeconds ?? 99) < 1.5
         })
         let after = try Faults.status(context, "web")
-        #expect(after.restarts == 1 && after.state == "active" && after.note == nil, "\(after)")
+        #expect(after.restarts == 1 && after.state == .active && after.note == nil, "\(after)")
       }
     }
 
@@ -53,7 +53,7 @@ extension Faults {
         try FileManager.default.removeItem(atPath: context.folder + "/healthy")
         #expect(try RuntimeHarness.eventually(timeout: 10) { try Faults.status(context, "web").health == "unhealthy" })
         let status = try Faults.status(context, "web")
-        #expect(status.state == "active" && status.restarts == 0, "below the threshold nothing restarts: \(status)")
+        #expect(status.state == .active && status.restarts == 0, "below the threshold nothing restarts: \(status)")
       }
     }
   }

@@ -61,7 +61,7 @@ extension Faults {
         var seen = lastCheck
         let checkedAfter = try RuntimeHarness.eventually(timeout: 10) {
           let check = try context.runtime.manager.unitState("reload-web.liveness.service")
-          if let check, check.mainExitMonotonic > seen, check.result == "success" {
+          if let check, check.mainExitMonotonic > seen, check.result == .success {
             checks += 1
             seen = check.mainExitMonotonic
           }
@@ -71,7 +71,7 @@ extension Faults {
         #expect(try Faults.status(context, "web").health == "healthy")
         #expect(try Self.snapshot(context) == before)
         let timer = try #require(try context.runtime.manager.unitState("reload-web.liveness.timer"))
-        #expect(timer.activeState == "active", "\(timer)")
+        #expect(timer.activeState == .active, "\(timer)")
         let again = try context.runtime.start()
         #expect(again.results.map(\.outcome) == [.alreadyRunning, .alreadyRunning], "\(again)")
       }

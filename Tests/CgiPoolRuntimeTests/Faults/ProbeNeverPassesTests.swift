@@ -34,7 +34,7 @@ extension Faults {
         #expect(elapsed < 15, "failed after \(elapsed)s")
         for unit in ["deaf-web.service", "deaf-job.service"] {
           let state = try #require(try Faults.state(context, unit))
-          #expect(state.activeState == "failed" && state.result == "exit-code", "\(state)")
+          #expect(state.activeState == .failed && state.result == .exitCode, "\(state)")
         }
       }
     }

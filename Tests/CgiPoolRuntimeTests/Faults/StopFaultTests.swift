@@ -23,7 +23,7 @@ extension Faults {
         // Stopped on purpose: Restart=always does not bring it back, and status tells why it is down.
         usleep(300_000)
         let status = try Faults.status(context, "svc")
-        #expect(status.state == "failed" && status.lastResult == "timeout" && status.restarts == 0, "\(status)")
+        #expect(status.state == .failed && status.lastResult == .timeout && status.restarts == 0, "\(status)")
         #expect(status.note == "did not stop within its stop_timeout and was killed (SIGKILL)", "\(status)")
       }
     }

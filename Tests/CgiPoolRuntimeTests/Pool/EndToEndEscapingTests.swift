@@ -84,7 +84,7 @@ import UnitCompiler
       var jobs = Set<String>()
       for name in pool.processNames { jobs.insert(try bus.startUnit("esc-\(name).service")) }
       let done = try bus.waitForJobs(jobs, timeout: 60) { _ in }
-      #expect(done.count == jobs.count && done.allSatisfy { $0.result == "done" }, "\(done)")
+      #expect(done.count == jobs.count && done.allSatisfy { $0.result == .done }, "\(done)")
       let runtime = PoolRuntime(pool: pool, compiled: compiled, manager: bus, logDirectory: nil)
       defer { _ = try? runtime.stop() }
       let compared = try Self.compareRunningProcesses(pool, bus)

@@ -62,7 +62,7 @@ import Testing
       #expect(report.results.map(\.outcome) == [.stopped, .stopped])
       let status = try context.runtime.status()
       let states = Dictionary(uniqueKeysWithValues: status.processes.map { ($0.process, $0.state) })
-      #expect(states == ["a": "inactive", "b": "inactive", "c": "active"])
+      #expect(states == ["a": .inactive, "b": .inactive, "c": .active])
       #expect(!status.allActive)
     }
   }
@@ -83,7 +83,7 @@ import Testing
       let status = try context.runtime.status()
       #expect(status.allActive)
       let web = try #require(status.processes.first { $0.process == "web" })
-      #expect(web.state == "active" && web.subState == "running")
+      #expect(web.state == .active && web.subState == .running)
       #expect(web.mainPID.map(RuntimeHarness.isAlive) == true)
       #expect((web.uptimeSeconds ?? -1) >= 0)
       #expect(web.logFile == context.folder + "/logs/web.log")
@@ -110,16 +110,16 @@ import Testing
       #expect(try neighbour.start().succeeded)
       defer { _ = try? neighbour.stop() }
       _ = try context.runtime.start()
-      #expect(try RuntimeHarness.eventually(timeout: 5) { try context.runtime.status(["flaky"]).processes[0].state == "failed" })
+      #expect(try RuntimeHarness.eventually(timeout: 5) { try context.runtime.status(["flaky"]).processes[0].state == .failed })
       let status = try context.runtime.status()
       #expect(status.processes.map(\.process) == ["a", "b", "c", "d", "flaky", "once"])
       for running in status.processes.prefix(4) {
-        #expect(running.state == "active" && running.subState == "running", "\(running)")
+        #expect(running.state == .active && running.subState == .running, "\(running)")
         #expect(running.mainPID.map(RuntimeHarness.isAlive) == true, "\(running)")
-        #expect(running.lastResult == "success" && running.restarts == 0, "\(running)")
+        #expect(running.lastResult == .success && running.restarts == 0, "\(running)")
       }
       let flaky = try #require(status.processes.first { $0.process == "flaky" })
-      #expect(flaky.lastResult == "exit-code" && flaky.mainPID == nil, "\(flaky)")
+      #expect(flaky.lastResult == .exitCode && flaky.mainPID == nil, "\(flaky)")
       #expect(try neighbour.status().processes.map(\.process) == ["a"])
     }
   }

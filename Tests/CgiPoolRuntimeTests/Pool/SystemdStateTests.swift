@@ -1,0 +1,62 @@
+import Foundation
+import ProcessConfig
+import SystemdBus
+import Testing
+import UnitCompiler
+
+@testable import CgiPoolRuntime
+
+/// The typed systemd states: decisions on them, and output that prints them as systemd's words.
+@Suite struct SystemdStateTests {
+  private let spec = ProcessSpec(name: "web", command: ["/bin/web"])
+
+  @Test func startLimitIsReadFromTheResultOrAFailedRestartableRun() {
+    #expect(UnitState(name: "u", result: .startLimitHit).hitStartLimit(policy: .no))
+    // systemd 252 keeps the last crash's result: failed with a restartable result means it gave up.
+    for result: ServiceResult in [.exitCode, .signal, .coreDump, .watchdog] {
+      #expect(UnitState(name: "u", activeState: .failed, result: result).hitStartLimit(policy: .onFailure))
+      #expect(!UnitState(name: "u", activeState: .failed, result: result).hitStartLimit(policy: .no))
+      #expect(!UnitState(name: "u", activeState: .activating, result: result).hitStartLimit(policy: .always))
+    }
+    // A stop that needed SIGKILL ends failed/timeout: not a start limit.
+    #expect(!UnitState(name: "u", activeState: .failed, result: .timeout).hitStartLimit(policy: .always))
+  }
+
+  @Test func failureExplanationsFollowTheTypedResults() {
+    // Policy `no`: a failed unit is not one systemd gave up restarting.
+    var spec = spec
+    spec.restartPolicy = .no
+    let exited = UnitState(name: "u", activeState: .failed, result: .exitCode, execMainCode: 1, execMainStatus: 203)
+    #expect(
+      FailureExplanation.describe(jobResult: .failed, state: exited, spec: spec)
+        == "cannot execute the command (/bin/web, exit status 203)")
+    let killed = UnitState(name: "u", activeState: .failed, result: .signal, execMainCode: 2, execMainStatus: 9)
+    #expect(FailureExplanation.describe(jobResult: .timeout, state: killed, spec: spec) == "killed by signal 9, job timeout")
+    spec.restartPolicy = .onFailure
+    #expect(
+      FailureExplanation.describe(jobResult: .failed, state: killed, spec: spec)
+        == "killed by signal 9, systemd gave up after 0 restarts (start limit hit: \(StartLimit.summary))")
+    #expect(FailureExplanation.describe(jobResult: .canceled, state: nil, spec: spec) == "start job canceled; the unit is gone")
+    let odd = UnitState(name: "u", activeState: .failed, result: ServiceResult(rawValue: "oom-kill"))
+    #expect(FailureExplanation.describe(jobResult: .failed, state: odd, spec: spec) == "result oom-kill")
+  }
+
+  @Test func unknownStatesAreKeptAsSent() {
+    // A newer manager's words are not refused: they compare and print as sent.
+    #expect(ActiveState(rawValue: "refreshing") == .refreshing)
+    #expect(SubState(rawValue: "start-pre").description == "start-pre")
+    #expect(JobResult(JobWaiter.Result.dependency) == .dependency)
+    #expect(UnitState(name: "x", loadState: .notFound, activeState: .inactive).isUnloadedStub)
+    #expect(!UnitState(name: "x", loadState: .notFound, activeState: .failed).isUnloadedStub)
+  }
+
+  @Test func statusJSONCarriesTheStatesAsStrings() throws {
+    let status = ProcessStatus(
+      process: "web", unit: "p-web.service", state: .active, subState: .running, restarts: 0,
+      lastResult: .notLoaded)
+    let json = String(decoding: try JSONEncoder().encode(status), as: UTF8.self)
+    #expect(json.contains(#""state":"active""#) && json.contains(#""subState":"running""#), "\(json)")
+    #expect(json.contains(#""lastResult":"-""#), "\(json)")
+    #expect(try JSONDecoder().decode(ProcessStatus.self, from: Data(json.utf8)) == status)
+  }
+}
