@@ -1,3 +1,4 @@
+import CgiPoolRuntime
 import Foundation
 
 #if canImport(Glibc)
@@ -20,47 +21,24 @@ public enum CleanSpawn {
     _ argv: [String], newSession: Bool = false, stdout: String? = "/dev/null", stderr: String? = "/dev/null",
     environment: [String: String]? = nil
   ) throws -> pid_t {
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var all = sigset_t()
-    sigfillset(&all)
-    var none = sigset_t()
-    sigemptyset(&none)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    // POSIX_SPAWN_SETSID (glibc, 0x80) is hidden behind _GNU_SOURCE in the Glibc module.
-    let setSession: Int32 = newSession ? 0x80 : 0
-    posix_spawnattr_setflags(&attributes, Int16(setSession | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    var actions: [ChildProcess.FileAction] = [.open(fd: 0, path: "/dev/null", flags: O_RDONLY, mode: 0)]
     for (fd, path) in [(Int32(1), stdout), (Int32(2), stderr)] {
       guard let path else { continue }
-      posix_spawn_file_actions_addopen(&actions, fd, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+      actions.append(.open(fd: fd, path: path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644))
     }
-    let cArgs = argv.map { strdup($0) } + [nil]
-    let cEnvironment: [UnsafeMutablePointer<CChar>?]? = environment.map { variables in
-      variables.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    let variables = environment.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } }
+    func attempt() -> Result<pid_t, ChildProcess.Errno> {
+      ChildProcess.spawn(argv, environment: variables, grouping: newSession ? .newSession : .inherit, fileActions: actions)
     }
-    defer {
-      cArgs.forEach { free($0) }
-      cEnvironment?.forEach { free($0) }
-    }
-    var pid: pid_t = 0
-    func attempt() -> Int32 {
-      if let cEnvironment {
-        return posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnvironment)
-      }
-      return posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environ)
-    }
-    var status = attempt()
-    for _ in 0..<200 where status == ETXTBSY {
+    var result = attempt()
+    for _ in 0..<200 {
+      guard case .failure(let error) = result, error.code == ETXTBSY else { break }
       usleep(5_000)
-      status = attempt()
+      result = attempt()
     }
-    guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO) }
-    return pid
+    switch result {
+    case .success(let pid): return pid
+    case .failure(let error): throw POSIXError(POSIXErrorCode(rawValue: error.code) ?? .EIO)
+    }
   }
 }

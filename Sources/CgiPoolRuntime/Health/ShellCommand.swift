@@ -15,36 +15,20 @@ enum ShellCommand {
     guard pipe(&pipeEnds) == 0 else {
       return .failure(ProbeAttempt.Failure(message: "cannot create a pipe: \(String(cString: strerror(errno)))"))
     }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
-    posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
-    // The child needs neither original end once they are duplicated onto stdout and stderr.
-    posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
-    posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    // Its own process group, so a timeout can kill whatever the shell started; default
-    // signal handling and no blocked signals, whatever the calling thread had.
-    var all = sigset_t()
-    sigfillset(&all)
-    var none = sigset_t()
-    sigemptyset(&none)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-    posix_spawnattr_setpgroup(&attributes, 0)
-    var pid: pid_t = 0
-    let words: [String] = ["/bin/sh", "-c", command]
-    let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
+    // Its own process group, so a timeout can kill whatever the shell started. The child
+    // needs neither original pipe end once they are duplicated onto stdout and stderr.
+    let spawned = ChildProcess.spawn(
+      ["/bin/sh", "-c", command], grouping: .newProcessGroup,
+      fileActions: [
+        .duplicate(pipeEnds[1], onto: 1), .duplicate(pipeEnds[1], onto: 2), .close(pipeEnds[0]), .close(pipeEnds[1]),
+      ])
     close(pipeEnds[1])
     defer { close(pipeEnds[0]) }
-    guard spawned == 0 else {
-      return .failure(ProbeAttempt.Failure(message: "cannot run /bin/sh: \(String(cString: strerror(spawned)))"))
+    let pid: pid_t
+    switch spawned {
+    case .success(let child): pid = child
+    case .failure(let error):
+      return .failure(ProbeAttempt.Failure(message: "cannot run /bin/sh: \(String(cString: strerror(error.code)))"))
     }
     var output: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1024)

@@ -192,38 +192,17 @@ enum Posix {
   /// /dev/null and stdout+stderr appended to `logPath`, default signal handling and an empty
   /// signal mask. Returns the child's PID.
   static func spawnDaemon(arguments: [String], environment: [String], logPath: String) throws(ManagerError) -> pid_t {
-    var actions = posix_spawn_file_actions_t()
-    var attributes = posix_spawnattr_t()
-    posix_spawn_file_actions_init(&actions)
-    posix_spawnattr_init(&attributes)
-    defer {
-      posix_spawn_file_actions_destroy(&actions)
-      posix_spawnattr_destroy(&attributes)
+    // A new session, so that the caller's terminal and process-group signals never reach the manager.
+    let spawned = ChildProcess.spawn(
+      arguments, environment: environment, grouping: .newSession,
+      fileActions: [
+        .open(fd: 0, path: "/dev/null", flags: O_RDONLY, mode: 0),
+        .open(fd: 1, path: logPath, flags: O_WRONLY | O_CREAT | O_APPEND, mode: 0o600),
+        .duplicate(1, onto: 2),
+      ])
+    switch spawned {
+    case .success(let pid): return pid
+    case .failure(let error): throw .spawnFailed(command: arguments[0], errno: error.code)
     }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-
-    // A new session (POSIX_SPAWN_SETSID, a GNU extension Swift does not import), so that the
-    // caller's terminal and process-group signals never reach the manager.
-    let setsid: Int32 = 0x80
-    var defaults = sigset_t()
-    sigfillset(&defaults)
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | setsid))
-
-    let argv = arguments.map { strdup($0) } + [nil]
-    let envp = environment.map { strdup($0) } + [nil]
-    defer {
-      argv.forEach { free($0) }
-      envp.forEach { free($0) }
-    }
-    var pid: pid_t = 0
-    let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
-    guard result == 0 else { throw .spawnFailed(command: arguments[0], errno: result) }
-    return pid
   }
 }
