@@ -89,5 +89,10 @@ import Testing
     let status = try scratch.run(["stop", "wbe"])
     #expect(status.status == 64, "\(status)")
     #expect(status.stderr.contains(#"unknown process "wbe""#), "\(status)")
+    // `logs` gives the same message through the same check.
+    let logs = try scratch.run(["logs", "wbe"])
+    #expect(logs.status == 64, "\(logs)")
+    let line = try #require(status.stderr.split(separator: "\n").first { $0.contains("unknown process") })
+    #expect(logs.stderr.contains(line), "\(logs)")
   }
 }

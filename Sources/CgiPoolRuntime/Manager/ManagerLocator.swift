@@ -1,4 +1,5 @@
 import Foundation
+import ProcessConfig
 import SystemdBus
 
 /// Chooses the systemd manager cgipool talks to.
@@ -32,7 +33,7 @@ public struct ManagerLocator: Sendable {
 
   /// Creates a locator; the private manager's runtime folder follows `PrivateManager.resolve`.
   public init(
-    selection: Selection = .automatic, pool: String = PrivateManager.defaultPool, runtimeDirectory: String? = nil,
+    selection: Selection = .automatic, pool: String = PoolConfig.defaultName, runtimeDirectory: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment, host: Host = .current
   ) {
     self.selection = selection

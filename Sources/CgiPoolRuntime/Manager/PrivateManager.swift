@@ -1,4 +1,5 @@
 import Foundation
+import ProcessConfig
 import SystemdBus
 
 #if canImport(Glibc)
@@ -26,8 +27,6 @@ public struct PrivateManager: Sendable, Equatable {
   public static let runtimeDirectoryVariable = "CGIPOOL_RUNTIME_DIR"
   /// The parent of default runtime folders.
   public static let defaultRoot = "/run/cgipool"
-  /// The pool name used when none is given.
-  public static let defaultPool = "cgipool"
 
   /// The runtime folder (the manager's `XDG_RUNTIME_DIR`), an absolute path.
   public var runtimeDirectory: String
@@ -50,7 +49,7 @@ public struct PrivateManager: Sendable, Equatable {
   /// The manager for `pool`: `runtimeDirectory` if given, else `$CGIPOOL_RUNTIME_DIR`, else
   /// `/run/cgipool/<pool>`.
   public static func resolve(
-    pool: String = defaultPool, runtimeDirectory: String? = nil,
+    pool: String = PoolConfig.defaultName, runtimeDirectory: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) -> PrivateManager {
     if let runtimeDirectory, !runtimeDirectory.isEmpty {

@@ -21,7 +21,7 @@ extension PoolRuntime {
         mainPID: (state?.mainPID ?? 0) > 0 ? state?.mainPID : nil,
         uptimeSeconds: nil, restarts: state?.restarts ?? 0, memoryBytes: state?.memoryBytes,
         lastResult: state?.result ?? .notLoaded, health: nil, healthAgeSeconds: nil,
-        logFile: journal == nil ? logDirectory.map { $0 + "/" + process + ".log" } : nil, note: nil)
+        logFile: journal == nil ? logDirectory.map { LogPath.file(process: process, in: $0) } : nil, note: nil)
       // Only set under the journal, so the file-based JSON stays as it was.
       status.logsInJournal = journal != nil ? true : nil
       if let state, state.isActive, state.activeEnterMonotonic > 0, now > state.activeEnterMonotonic {

@@ -61,11 +61,6 @@ public final class PoolRuntime {
     return pool.topologicalOrder().filter(selected.contains)
   }
 
-  /// Names in `requested` that are not processes of the pool.
-  public func unknownProcesses(_ requested: [String]) -> [String] {
-    requested.filter { pool.processes[$0] == nil }
-  }
-
   /// The last line the health probe wrote to the process's log, if logs are kept.
   func lastProbeLine(_ process: String) -> String? {
     let isProbeLine = { (line: String) in line.hasPrefix("unhealthy: ") || line.hasPrefix("healthy: ") }
@@ -76,6 +71,6 @@ public final class PoolRuntime {
       return entries.map(\.message).last(where: isProbeLine)
     }
     guard let logDirectory else { return nil }
-    return LogFile(path: logDirectory + "/" + process + ".log").lastLine(where: isProbeLine)
+    return LogFile(path: LogPath.file(process: process, in: logDirectory)).lastLine(where: isProbeLine)
   }
 }

@@ -49,11 +49,8 @@ extension ConfigValidator {
 
   private mutating func poolName(_ value: JSONValue, at path: ConfigPath) -> String? {
     guard let name = string(value, at: path) else { return nil }
-    guard NameRules.isValidPoolName(name) else {
-      report(
-        path,
-        "invalid pool name \(quote(name)): use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter, "
-          + "digit or '_', without \"--\" and not ending in '-' (it names the unit <name>.slice)")
+    if let invalid = PoolConfig.invalidNameMessage(name) {
+      report(path, invalid)
       return nil
     }
     return name

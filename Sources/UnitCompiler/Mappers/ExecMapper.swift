@@ -32,7 +32,7 @@ enum ExecMapper {
 
   /// Output settings appending stdout and stderr to `<logDirectory>/<process>.log`.
   static func outputSettings(logDirectory: String, process: String) -> [UnitSetting] {
-    let file = logDirectory.hasSuffix("/") ? logDirectory + process + ".log" : logDirectory + "/" + process + ".log"
+    let file = LogPath.file(process: process, in: logDirectory)
     return [
       UnitSetting("StandardOutput", .string("append:" + file), busProperty: "StandardOutputFileToAppend"),
       UnitSetting("StandardError", .string("append:" + file), busProperty: "StandardErrorFileToAppend"),

@@ -34,13 +34,10 @@ struct Logs: ParsableCommand {
 
   func run() throws {
     let pool = try configOptions.load()
-    guard pool.processes[process] != nil else {
-      printError("error: no process \"\(process)\" in \(configOptions.path) (processes: \(pool.processNames.joined(separator: ", ")))")
-      throw ExitCode.failure
-    }
+    if let unknown = pool.unknownProcessesMessage([process]) { throw ValidationError(unknown) }
     let names = UnitNames(pool: pool.name)
     let units = [names.service(process), names.livenessService(process)]
-    let path = LogLocation.directory(pool: pool.name) + "/" + process + ".log"
+    let path = LogPath.file(process: process, in: LogLocation.directory(pool: pool.name))
     if let journalDirectory {
       try showJournal(JournalLocation(source: .directory(journalDirectory), unitFields: JournalLocation.local.unitFields), units: units)
       return

@@ -15,15 +15,3 @@ struct Manager: ParsableCommand {
     subcommands: [ManagerStart.self, ManagerStop.self, ManagerStatus.self]
   )
 }
-
-/// The `--pool` option of the manager subcommands.
-struct PoolNameOption: ParsableArguments {
-  @Option(help: ArgumentHelp("The pool whose private manager to use.", valueName: "name"))
-  var pool: String = PrivateManager.defaultPool
-
-  func validate() throws {
-    if pool.isEmpty || pool.contains("/") || pool.hasPrefix(".") {
-      throw ValidationError("--pool must be a plain name (no '/', not starting with '.')")
-    }
-  }
-}

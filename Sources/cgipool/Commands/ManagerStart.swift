@@ -7,7 +7,7 @@ struct ManagerStart: ParsableCommand {
     commandName: "start",
     abstract: "Start the private systemd manager (idempotent).")
 
-  @OptionGroup var pool: PoolNameOption
+  @OptionGroup var pool: PoolOptions
   @OptionGroup var manager: ManagerOptions
 
   func validate() throws {
@@ -17,7 +17,7 @@ struct ManagerStart: ParsableCommand {
   }
 
   func run() throws {
-    var locator = manager.locator(pool: pool.pool)
+    var locator = manager.locator(pool: try pool.poolName())
     locator.selection = .privateManager
     guard let located = try locator.locate(startPrivate: true) else {
       throw ManagerError.noManagerRunning

@@ -7,11 +7,11 @@ struct ManagerStatus: ParsableCommand {
     commandName: "status",
     abstract: "Show which systemd manager cgipool uses and whether the private one runs.")
 
-  @OptionGroup var pool: PoolNameOption
+  @OptionGroup var pool: PoolOptions
   @OptionGroup var manager: ManagerOptions
 
   func run() throws {
-    let locator = manager.locator(pool: pool.pool)
+    let locator = manager.locator(pool: try pool.poolName())
     if let located = try locator.locate(startPrivate: false) {
       print("manager: \(located)")
     } else {

@@ -7,7 +7,7 @@ struct ManagerStop: ParsableCommand {
     commandName: "stop",
     abstract: "Stop the private systemd manager, its services, cgroups and runtime folder.")
 
-  @OptionGroup var pool: PoolNameOption
+  @OptionGroup var pool: PoolOptions
   @OptionGroup var manager: ManagerOptions
 
   func validate() throws {
@@ -17,7 +17,7 @@ struct ManagerStop: ParsableCommand {
   }
 
   func run() throws {
-    let privateManager = manager.locator(pool: pool.pool).privateManager
+    let privateManager = manager.locator(pool: try pool.poolName()).privateManager
     switch try privateManager.stop() {
     case .stopped(let pid):
       print("stopped private manager at \(privateManager.runtimeDirectory) (pid \(pid))")

@@ -24,11 +24,7 @@ struct RuntimeSession {
     compileUnits: Bool = true
   ) throws -> RuntimeSession? {
     let pool = try config.load()
-    let unknown = processes.filter { pool.processes[$0] == nil }
-    guard unknown.isEmpty else {
-      throw ValidationError(
-        "unknown process \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")) (the pool has: \(pool.processNames.joined(separator: ", ")))")
-    }
+    if let unknown = pool.unknownProcessesMessage(processes) { throw ValidationError(unknown) }
     // Compile before touching any manager, so an invalid pool starts nothing.
     let logDirectory = LogLocation.directory(pool: pool.name)
     if compileUnits {
