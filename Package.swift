@@ -44,9 +44,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "ProcessConfigTests", dependencies: ["ProcessConfig"], exclude: ["Fixtures"]),
-    .testTarget(name: "UnitCompilerTests", dependencies: ["UnitCompiler", "ProcessConfig", "CgiPoolTestSupport"]),
-    // Shared by the test targets that need a real (private) systemd manager.
+    // Test helpers without dependencies (seeded generator, generated strings, golden files), so
+    // the pure layers' tests link no libsystemd.
+    .target(name: "CgiPoolTestKit", path: "Tests/Kit"),
+    .testTarget(name: "ProcessConfigTests", dependencies: ["ProcessConfig", "CgiPoolTestKit"], exclude: ["Fixtures"]),
+    .testTarget(name: "UnitCompilerTests", dependencies: ["UnitCompiler", "ProcessConfig", "CgiPoolTestKit"]),
+    // Shared by the test targets that need a systemd manager: a real (private) one, or the fake.
     .target(
       name: "CgiPoolTestSupport",
       dependencies: ["CgiPoolRuntime", "SystemdBus"],
@@ -55,10 +58,10 @@ let package = Package(
     .testTarget(name: "SystemdBusTests", dependencies: ["SystemdBus", "CgiPoolRuntime", "CgiPoolTestSupport"]),
     .testTarget(
       name: "CgiPoolRuntimeTests",
-      dependencies: ["CgiPoolRuntime", "UnitCompiler", "ProcessConfig", "SystemdBus", "CgiPoolTestSupport"],
+      dependencies: ["CgiPoolRuntime", "UnitCompiler", "ProcessConfig", "SystemdBus", "CgiPoolTestSupport", "CgiPoolTestKit"],
       exclude: ["Fixtures"]
     ),
-    .testTarget(name: "cgipoolTests", dependencies: ["ProcessConfig", "CgiPoolTestSupport"], exclude: ["Fixtures", "Snapshots"]),
+    .testTarget(name: "cgipoolTests", dependencies: ["ProcessConfig", "CgiPoolTestSupport", "CgiPoolTestKit"], exclude: ["Fixtures", "Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )

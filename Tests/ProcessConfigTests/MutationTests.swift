@@ -1,3 +1,4 @@
+import CgiPoolTestKit
 import Testing
 
 @testable import ProcessConfig
@@ -12,7 +13,7 @@ import Testing
   func mutatedConfigsNeverCrash(fixture: String) throws {
     let original = try Fixtures.bytes("valid", fixture)
     let tree = try JSONParser.parse(original).value
-    var random = SeededRandom(seed: UInt64(truncatingIfNeeded: fixture.utf8.reduce(5381) { $0 &* 33 &+ Int($1) }))
+    var random = SeededGenerator(seed: UInt64(truncatingIfNeeded: fixture.utf8.reduce(5381) { $0 &* 33 &+ Int($1) }))
     var outcomes = (valid: 0, invalid: 0)
     for index in 0..<Self.mutantsPerFixture {
       let mutation = Mutation.allCases.randomElement(using: &random)!
@@ -45,7 +46,7 @@ import Testing
   }
 
   @Test func randomBytesAreRejectedWithOneSyntaxDiagnostic() {
-    var random = SeededRandom(seed: 0xC61_9001)
+    var random = SeededGenerator(seed: 0xC61_9001)
     let alphabet = Array(#"{}[]:,"\ 0123456789-.eEtruefalsn"#.utf8) + [0x00, 0x0A, 0x80, 0xC3, 0xA9, 0xED, 0xF4, 0xFF]
     for index in 0..<2_000 {
       let length = Int.random(in: 0...120, using: &random)
@@ -90,7 +91,7 @@ import Testing
 enum Mutation: CaseIterable {
   case deleteKey, swapType, duplicateKey, renameKey, changeNumber, insertJunk, truncate, insertUnicode, flipByte
 
-  func apply(to bytes: [UInt8], tree: JSONValue, using random: inout SeededRandom) -> [UInt8] {
+  func apply(to bytes: [UInt8], tree: JSONValue, using random: inout SeededGenerator) -> [UInt8] {
     switch self {
     case .deleteKey:
       return Array(tree.mutatingRandomObject(using: &random) { object, random in
@@ -140,7 +141,7 @@ enum Mutation: CaseIterable {
 
 extension JSONValue {
   /// A random value of a random kind, sometimes nested.
-  static func randomValue(using random: inout SeededRandom) -> JSONValue {
+  static func randomValue(using random: inout SeededGenerator) -> JSONValue {
     switch Int.random(in: 0..<8, using: &random) {
     case 0: return .null
     case 1: return .bool(Bool.random(using: &random))
@@ -183,7 +184,7 @@ extension JSONValue {
 
   /// The tree with one random node replaced.
   func replacingRandomNode(
-    using random: inout SeededRandom, _ make: (JSONValue, inout SeededRandom) -> JSONValue
+    using random: inout SeededGenerator, _ make: (JSONValue, inout SeededGenerator) -> JSONValue
   ) -> JSONValue {
     let path = nodePaths().randomElement(using: &random)!
     return updating(at: path[...]) { node in make(node, &random) }
@@ -191,7 +192,7 @@ extension JSONValue {
 
   /// The tree with one random object changed in place.
   func mutatingRandomObject(
-    using random: inout SeededRandom, _ change: (inout JSONObject, inout SeededRandom) -> Void
+    using random: inout SeededGenerator, _ change: (inout JSONObject, inout SeededGenerator) -> Void
   ) -> JSONValue {
     let objects = nodePaths().filter { path in
       if case .object = updatingLookup(path[...]) { return true }
@@ -217,14 +218,14 @@ extension JSONValue {
 
 extension String {
   /// A scalar from the awkward corners: NUL, controls, line separators, combining marks, emoji, private use.
-  static func randomScalar(using random: inout SeededRandom) -> Unicode.Scalar {
+  static func randomScalar(using random: inout SeededGenerator) -> Unicode.Scalar {
     let ranges: [ClosedRange<UInt32>] = [0...0x1F, 0x7F...0x9F, 0x2028...0x2029, 0x300...0x36F, 0x1F600...0x1F64F, 0xE000...0xF8FF, 0x10FFF0...0x10FFFF]
     let range = ranges.randomElement(using: &random)!
     return Unicode.Scalar(UInt32.random(in: range, using: &random))!
   }
 
   /// `self` with one scalar dropped, doubled or replaced, as a typo would.
-  static func randomNearMiss(of key: String, using random: inout SeededRandom) -> String {
+  static func randomNearMiss(of key: String, using random: inout SeededGenerator) -> String {
     var scalars = Array(key.unicodeScalars)
     guard !scalars.isEmpty else { return "x" }
     let index = Int.random(in: 0..<scalars.count, using: &random)

@@ -1,4 +1,4 @@
-import CgiPoolTestSupport
+import CgiPoolTestKit
 import Testing
 import UnitCompiler
 

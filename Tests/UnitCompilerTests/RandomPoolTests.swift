@@ -1,4 +1,4 @@
-import CgiPoolTestSupport
+import CgiPoolTestKit
 import ProcessConfig
 import Testing
 import UnitCompiler

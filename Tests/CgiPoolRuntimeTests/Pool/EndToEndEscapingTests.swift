@@ -1,4 +1,5 @@
 import CgiPoolRuntime
+import CgiPoolTestKit
 import CgiPoolTestSupport
 import Foundation
 import ProcessConfig

@@ -1,3 +1,4 @@
+import CgiPoolTestKit
 import Foundation
 import Testing
 
@@ -8,11 +9,6 @@ enum Fixtures {
     .deletingLastPathComponent()  // Support
     .deletingLastPathComponent()  // ProcessConfigTests
     .appendingPathComponent("Fixtures")
-
-  /// Whether expected files are being re-recorded (`CGIPOOL_RECORD=1`).
-  static var isRecording: Bool {
-    ProcessInfo.processInfo.environment["CGIPOOL_RECORD"] == "1"
-  }
 
   /// The `.json` files of a fixture folder (`valid` or `invalid`), sorted by name.
   static func names(in folder: String) -> [String] {
@@ -33,14 +29,6 @@ enum Fixtures {
   ) throws {
     let url = directory.appendingPathComponent("invalid")
       .appendingPathComponent((name as NSString).deletingPathExtension + ".expected")
-    if isRecording {
-      try Data(actual.utf8).write(to: url)
-      return
-    }
-    guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-      Issue.record("missing \(url.lastPathComponent); run with CGIPOOL_RECORD=1 to record it", sourceLocation: sourceLocation)
-      return
-    }
-    #expect(actual == expected, "diagnostics differ from \(url.lastPathComponent)", sourceLocation: sourceLocation)
+    Golden.expect(actual, matchesFileAt: url, sourceLocation: sourceLocation)
   }
 }

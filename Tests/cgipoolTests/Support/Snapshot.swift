@@ -1,3 +1,4 @@
+import CgiPoolTestKit
 import Foundation
 import Testing
 
@@ -13,29 +14,8 @@ enum Snapshot {
     .deletingLastPathComponent()  // cgipoolTests
     .appendingPathComponent("Snapshots")
 
-  /// Whether snapshots are being re-recorded.
-  static var isRecording: Bool {
-    ProcessInfo.processInfo.environment["CGIPOOL_RECORD"] == "1"
-  }
-
-  /// Expects `actual` to equal the snapshot `name`, or records it when recording.
+  /// Expects `actual` to equal the snapshot `name` (`Golden`, so `CGIPOOL_RECORD=1` records it).
   static func expect(_ actual: String, matches name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let url = directory.appendingPathComponent(name + ".txt")
-    if isRecording {
-      do {
-        try Data(actual.utf8).write(to: url)
-      } catch {
-        Issue.record("cannot record snapshot \(name): \(error)", sourceLocation: sourceLocation)
-      }
-      return
-    }
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      Issue.record(
-        "missing snapshot \(name).txt; run with CGIPOOL_RECORD=1 to record it. Actual:\n\(actual)",
-        sourceLocation: sourceLocation)
-      return
-    }
-    let expected = String(decoding: data, as: UTF8.self)
-    #expect(actual == expected, "output differs from snapshot \(name).txt", sourceLocation: sourceLocation)
+    Golden.expect(actual, matchesFileAt: directory.appendingPathComponent(name + ".txt"), sourceLocation: sourceLocation)
   }
 }
