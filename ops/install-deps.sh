@@ -8,8 +8,9 @@
 #   libcurl4                     https health checks (cgipool loads libcurl only when one runs)
 #   libcurl4-openssl-dev         headers only: the build checks the libcurl constants it uses
 #   systemd-journal-remote       writes the real journal files the journal reader's tests read
+#   systemd-container            systemd-nspawn: the tests boot a real systemd as PID 1 (ops/testbed)
 set -euo pipefail
-packages=(libsystemd-dev pkg-config systemd systemd-journal-remote dbus-user-session util-linux python3 curl libcurl4 libcurl4-openssl-dev procps)
+packages=(libsystemd-dev pkg-config systemd systemd-journal-remote systemd-container dbus-user-session util-linux python3 curl libcurl4 libcurl4-openssl-dev procps)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

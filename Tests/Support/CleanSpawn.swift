@@ -12,16 +12,16 @@ import Foundation
 public enum CleanSpawn {
   /// Spawns `argv` (absolute `argv[0]`), optionally in a new session; returns its PID.
   ///
-  /// stdin is /dev/null; stdout and stderr go to the given files (created or truncated),
+  /// stdin is `stdin` (/dev/null by default); stdout and stderr go to the given files (created or truncated),
   /// `nil` keeps the test's own. `environment` replaces the test's environment when given.
   /// A script just written can be briefly held open for writing by a child another test
   /// thread forked meanwhile (the descriptor leaks across fork until exec), so `ETXTBSY`
   /// is retried for up to a second.
   public static func spawn(
-    _ argv: [String], newSession: Bool = false, stdout: String? = "/dev/null", stderr: String? = "/dev/null",
-    environment: [String: String]? = nil
+    _ argv: [String], newSession: Bool = false, stdin: String = "/dev/null", stdout: String? = "/dev/null",
+    stderr: String? = "/dev/null", environment: [String: String]? = nil
   ) throws -> pid_t {
-    var actions: [ChildProcess.FileAction] = [.open(fd: 0, path: "/dev/null", flags: O_RDONLY, mode: 0)]
+    var actions: [ChildProcess.FileAction] = [.open(fd: 0, path: stdin, flags: O_RDONLY, mode: 0)]
     for (fd, path) in [(Int32(1), stdout), (Int32(2), stderr)] {
       guard let path else { continue }
       actions.append(.open(fd: fd, path: path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644))
