@@ -4,25 +4,36 @@
 # Usage: ops/shutdown.sh [--force] [--cleanup]
 #   --force    kill stubborn processes at once instead of waiting for their stop_timeout
 #   --cleanup  also end orphaned pool processes that run outside the pool's units
-# Environment: CGI_POOL_CONFIG (default ops/process_config.json), CGI_POOL_FORCE (1/0),
+#   --print-settings  print the settings the flags and environment give, then exit
+# Environment: CGI_POOL_CONFIG (default ops/process_config.json), CGI_POOL_FORCE and
+# CGI_POOL_CLEANUP (true/false, yes/no, on/off, 1/0, any case; anything else exits 64),
 # CGIPOOL (the cgipool binary, default .build/release/cgipool).
-# Exits non-zero when anything of the pool is still running afterwards.
+# Exits non-zero when anything of the pool is still running afterwards (read from /proc and
+# the cgroups: processes a dead private manager left behind count too).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 config=${CGI_POOL_CONFIG:-$root/ops/process_config.json}
 cgipool=${CGIPOOL:-$root/.build/release/cgipool}
-force=${CGI_POOL_FORCE:-0}
-cleanup=0
+. "$root/ops/lib/env-flag.sh"
+env_flag CGI_POOL_FORCE 0 force
+env_flag CGI_POOL_CLEANUP 0 cleanup
+print_settings=0
 
 for arg in "$@"; do
   case "$arg" in
     --force) force=1 ;;
     --cleanup) cleanup=1 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --print-settings) print_settings=1 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "shutdown.sh: unknown option $arg (see --help)" >&2; exit 64 ;;
   esac
 done
+
+if [ "$print_settings" = 1 ]; then
+  echo "config=$config force=$force cleanup=$cleanup"
+  exit 0
+fi
 
 [ -x "$cgipool" ] || { echo "shutdown.sh: cgipool is not built ($cgipool)" >&2; exit 1; }
 pool=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("name","cgipool"))' "$config")
@@ -50,9 +61,17 @@ if "$cgipool" manager status --pool "$pool" | grep -q '^private manager: running
   "$cgipool" manager stop --pool "$pool" || status=1
 fi
 
-# 5. Verify: no unit of the pool active, no orphan matching its patterns.
-if "$cgipool" status --config "$config" >/dev/null 2>&1; then
+# 5. Verify: no unit of the pool active, nothing unsupervised, no orphan matching its patterns.
+set +e
+"$cgipool" status --config "$config" >/dev/null 2>&1
+status_code=$?
+set -e
+if [ "$status_code" = 0 ]; then
   echo "shutdown.sh: the pool still reports active processes" >&2
+  status=1
+elif [ "$status_code" = 4 ]; then
+  echo "shutdown.sh: processes of the pool run unsupervised (its private manager is dead):" >&2
+  "$cgipool" status --config "$config" >&2 || true
   status=1
 fi
 left=$("$cgipool" status --config "$config" --json 2>/dev/null |

@@ -7,17 +7,22 @@
 #   --cleanup     end orphaned pool processes (outside the pool's units) before starting
 #   --monitor     stay in the foreground showing the pool live; Ctrl+C stops the pool
 #   --no-monitor  return once the pool is up; systemd supervises it
-# Environment: CGI_POOL_CONFIG (default ops/process_config.json), CGI_POOL_BUILD (1/0),
-# CGI_POOL_CLEANUP (1/0), CGIPOOL (the cgipool binary, default .build/release/cgipool).
+#   --print-settings  print the settings the flags and environment give, then exit
+# Environment: CGI_POOL_CONFIG (default ops/process_config.json), CGI_POOL_BUILD and
+# CGI_POOL_CLEANUP (true/false, yes/no, on/off, 1/0, any case; anything else exits 64),
+# CGIPOOL (the cgipool binary, default .build/release/cgipool).
 # Without flags: builds only when cgipool is missing, monitors when run from a terminal.
+# In monitor mode Ctrl+C or SIGTERM stops the pool, and the private manager if this run started it.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 config=${CGI_POOL_CONFIG:-$root/ops/process_config.json}
 cgipool=${CGIPOOL:-$root/.build/release/cgipool}
-build=${CGI_POOL_BUILD:-auto}
-cleanup=${CGI_POOL_CLEANUP:-0}
+. "$root/ops/lib/env-flag.sh"
+env_flag CGI_POOL_BUILD auto build
+env_flag CGI_POOL_CLEANUP 0 cleanup
 if [ -t 0 ] && [ -t 1 ]; then monitor=1; else monitor=0; fi
+print_settings=0
 
 for arg in "$@"; do
   case "$arg" in
@@ -26,10 +31,16 @@ for arg in "$@"; do
     --cleanup) cleanup=1 ;;
     --monitor) monitor=1 ;;
     --no-monitor) monitor=0 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --print-settings) print_settings=1 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "startup.sh: unknown option $arg (see --help)" >&2; exit 64 ;;
   esac
 done
+
+if [ "$print_settings" = 1 ]; then
+  echo "config=$config build=$build cleanup=$cleanup monitor=$monitor"
+  exit 0
+fi
 
 fail() { echo "startup.sh: $*" >&2; exit 1; }
 step() { echo "==> $*"; }
@@ -92,4 +103,7 @@ args=(start --config "$config")
 [ "$cleanup" = 1 ] && args+=(--cleanup)
 [ "$monitor" = 1 ] && args+=(--monitor)
 step "starting the pool"
+# exec: cgipool takes this script's PID, so Ctrl+C and a SIGTERM sent to the script reach it
+# directly (a trap here would run only after the foreground child exits). In monitor mode it
+# stops the pool on either, and the private manager too when this start started it.
 exec "$cgipool" "${args[@]}"

@@ -25,12 +25,12 @@ import Testing
     }
 
     /// Runs a script of ops/ with the sandbox's environment.
-    func script(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    func script(_ name: String, _ arguments: [String], variables: [String: String] = [:]) throws -> (status: Int32, output: String) {
       let process = Process()
       process.executableURL = URL(fileURLWithPath: OpsTests.root + "/ops/" + name)
       process.arguments = arguments
       process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        .merging(["CGIPOOL": CgiPoolBinary.executable.path]) { _, new in new }
+        .merging(["CGIPOOL": CgiPoolBinary.executable.path]) { _, new in new }.merging(variables) { _, new in new }
       let log = folder + "/" + name + ".out"
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
       _ = FileManager.default.createFile(atPath: log, contents: nil)
@@ -49,14 +49,16 @@ import Testing
       let process = Process()
       let handle: FileHandle
       let output: String
-      init(_ arguments: [String], sandbox: Sandbox, name: String) throws {
+      /// Runs `cgipool arguments`, or with `script` the ops script of that name (with `CGIPOOL` set).
+      init(_ arguments: [String], sandbox: Sandbox, name: String, script: String? = nil) throws {
         output = sandbox.folder + "/" + name + ".out"
         try FileManager.default.createDirectory(atPath: sandbox.folder, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.executableURL = CgiPoolBinary.executable
+        process.executableURL = script.map { URL(fileURLWithPath: OpsTests.root + "/ops/" + $0) } ?? CgiPoolBinary.executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(sandbox.environment) { _, new in new }
+          .merging(["CGIPOOL": CgiPoolBinary.executable.path]) { _, new in new }
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
@@ -95,9 +97,11 @@ import Testing
 
   @Test func startupStatusLogsRestartAndShutdown() throws {
     let sandbox = Sandbox()
-    let startup = try sandbox.script("startup.sh", ["--no-monitor"])
+    // The documented operator forms (issue 13): `true`, not only `1`, turns the cleanup on.
+    let startup = try sandbox.script("startup.sh", ["--no-monitor"], variables: ["CGI_POOL_CLEANUP": "TRUE"])
     #expect(startup.status == 0, "\(startup.output)")
     #expect(startup.output.contains("5/5 processes up"), "\(startup.output)")
+    #expect(startup.output.contains("Pool \"cgipool\": scanned"), "CGI_POOL_CLEANUP=TRUE ran no cleanup: \(startup.output)")
 
     let answer = Self.get("http://127.0.0.1:8080/cgi-bin/hello.cgi?name=ops")
     #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
@@ -125,8 +129,9 @@ import Testing
     }
     #expect(restarted, "sample_time was not restarted")
 
-    let shutdown = try sandbox.script("shutdown.sh", [])
+    let shutdown = try sandbox.script("shutdown.sh", [], variables: ["CGI_POOL_CLEANUP": "on", "CGI_POOL_FORCE": "No"])
     #expect(shutdown.status == 0, "\(shutdown.output)")
+    #expect(shutdown.output.contains("==> ending orphaned pool processes"), "CGI_POOL_CLEANUP=on ran no cleanup: \(shutdown.output)")
     #expect(shutdown.output.contains("nothing of pool cgipool is left running"), "\(shutdown.output)")
     #expect(Self.get("http://127.0.0.1:8080/health").isEmpty, "the proxy still answers")
     #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/runtime"), "the private manager's folder is left")
@@ -150,6 +155,57 @@ import Testing
     #expect(text().contains("nothing of the pool is left running"), "\(text())")
     let left = try sandbox.statusJSON().filter { $0["state"] as? String == "active" }
     #expect(left.isEmpty, "still active: \(left)")
+  }
+
+  /// Ctrl+C (SIGINT) or a SIGTERM sent to `ops/startup.sh --monitor` itself, as a CI runner or a
+  /// service manager would: the pool stops and so does the private manager this start started.
+  @Test(arguments: [SIGTERM, SIGINT])
+  func signalToTheMonitorScriptEndsThePoolAndItsManager(_ signal: Int32) throws {
+    let sandbox = Sandbox()
+    let monitor = try Sandbox.Background(["--no-build", "--monitor"], sandbox: sandbox, name: "startup", script: "startup.sh")
+    #expect(RuntimeWaits.eventually(timeout: 60) { monitor.text.contains("monitoring pool cgipool") }, "\(monitor.text)")
+    let managerFile = sandbox.folder + "/runtime/manager.json"
+    let data = try #require(FileManager.default.contents(atPath: managerFile), "\(monitor.text)")
+    let managerPID = Int32(try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["pid"] as? Int))
+    let pids = try sandbox.statusJSON().compactMap { $0["mainPID"] as? Int }.filter { $0 > 0 }.map(Int32.init)
+    #expect(pids.count == 4, "\(pids)")
+
+    let status = monitor.interrupt(signal)
+    let text = monitor.text
+    #expect(status == 0, "\(text)")
+    #expect(text.contains("nothing of the pool is left running"), "\(text)")
+    #expect(text.contains("stopped the private manager"), "\(text)")
+    #expect(RuntimeWaits.eventually(timeout: 10) { kill(managerPID, 0) != 0 }, "the private manager \(managerPID) still runs")
+    #expect(!pids.contains { kill($0, 0) == 0 }, "pool processes survived: \(pids)")
+    #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/runtime"), "the manager's runtime folder is left")
+    #expect(Self.get("http://127.0.0.1:8080/health").isEmpty, "the proxy still answers")
+  }
+
+  /// The private manager killed with SIGKILL (issue 13): status lists the demo's processes as
+  /// unsupervised and `ops/shutdown.sh` (make stop) ends them, checking /proc, not a manager.
+  @Test func shutdownEndsWhatADeadManagerLeftRunning() throws {
+    let sandbox = Sandbox()
+    let startup = try sandbox.script("startup.sh", ["--no-monitor", "--no-build"])
+    try #require(startup.status == 0, "\(startup.output)")
+    let data = try #require(FileManager.default.contents(atPath: sandbox.folder + "/runtime/manager.json"))
+    let managerPID = Int32(try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["pid"] as? Int))
+    kill(managerPID, SIGKILL)
+    #expect(RuntimeWaits.eventually(timeout: 5) { kill(managerPID, 0) != 0 })
+    #expect(Self.get("http://127.0.0.1:8080/health").hasPrefix("HTTP/1.1 200"), "the pool runs on, unsupervised")
+
+    let status = try sandbox.cgipool(["status"])
+    #expect(status.status == 4, "\(status)")
+    #expect(status.stdout.contains("run UNSUPERVISED"), "\(status)")
+    for process in ["sample_hello", "sample_time", "pool_manager", "proxy"] {
+      #expect(status.stdout.contains("\n\(process) "), "\(process) not listed: \(status)")
+    }
+    let shutdown = try sandbox.script("shutdown.sh", [])
+    #expect(shutdown.status == 0, "\(shutdown.output)")
+    #expect(shutdown.output.contains("is dead"), "\(shutdown.output)")
+    #expect(shutdown.output.contains("nothing of pool cgipool is left running"), "\(shutdown.output)")
+    #expect(Self.get("http://127.0.0.1:8080/health").isEmpty, "the proxy still answers")
+    let after = try sandbox.cgipool(["status"])
+    #expect(after.status == 3, "\(after)")
   }
 
   @Test func interruptedStartLeavesNothingStarted() throws {

@@ -85,7 +85,7 @@ extension PoolRuntime {
       }
       results.append(ProcessStopResult(process: process, unit: unit, outcome: outcome))
     }
-    return StopReport(results: results)
+    return StopReport(results: leftInProc(results, order: order))
   }
 
   /// How long a stop may take: dependents stop before dependencies, so the longest chain of stop timeouts, plus a margin.
@@ -100,5 +100,25 @@ extension PoolRuntime {
       finish[process] = spec.stopTimeout + (dependents[process]?.compactMap { finish[$0] }.max() ?? 0)
     }
     return (finish.values.max() ?? 0) + 10
+  }
+
+  /// The manager's word is not the last one: whatever `/proc` still shows in a stopped unit's
+  /// cgroup (after up to 2 s for processes just killed to vanish) is reported as a survivor.
+  func leftInProc(_ results: [ProcessStopResult], order: [String]) -> [ProcessStopResult] {
+    let units = PoolCensus.units(of: order, names: names)
+    var left: [String: [Int32]] = [:]
+    _ = Posix.poll(timeout: .seconds(2), interval: .milliseconds(50)) {
+      left = PoolCensus.processes(pool: pool.name, units: units, cgroupRoot: cgroupRoot)
+      return left.isEmpty
+    }
+    guard !left.isEmpty else { return results }
+    return results.map { result in
+      let pids = ((left[result.unit] ?? []) + (left[names.livenessService(result.process)] ?? [])).sorted()
+      guard !pids.isEmpty else { return result }
+      if case .survivors(let known) = result.outcome, Set(known).isSuperset(of: pids) { return result }
+      var updated = result
+      updated.outcome = .survivors(pids)
+      return updated
+    }
   }
 }

@@ -18,6 +18,9 @@ public final class PoolRuntime {
   public let journal: JournalLocation?
   /// The naming scheme of the pool's units.
   public let names: UnitNames
+  /// The manager's own cgroup (`/cgipool-<pool>` for a private manager), when known: the
+  /// "nothing left" check after a stop counts only processes below it.
+  public var cgroupRoot: String?
   /// The transient form of every unit that can be transient, by name.
   let transientUnits: [String: TransientUnit]
 

@@ -2,13 +2,16 @@
 struct FactCache {
   let reader: ProcFS.Reader
   let membership: PoolMembership
+  /// PIDs of a dead manager's cgroups: never members, whatever their cgroup says.
+  let unsupervised: Set<Int32>
   private var members: [Int32: Bool?] = [:]
   private var uids: [Int32: UInt32?] = [:]
   private var names: [UInt32: String?] = [:]
 
-  init(reader: ProcFS.Reader, membership: PoolMembership) {
+  init(reader: ProcFS.Reader, membership: PoolMembership, unsupervised: Set<Int32> = []) {
     self.reader = reader
     self.membership = membership
+    self.unsupervised = unsupervised
   }
 
   /// Whether the process is in one of the pool's units; `nil` when its cgroup file cannot be read (it is gone).
@@ -17,6 +20,7 @@ struct FactCache {
   /// tracks the process, so it cannot be in one of the pool's units.
   mutating func isPoolMember(_ pid: Int32) -> Bool? {
     if let known = members[pid] { return known }
+    if unsupervised.contains(pid) { return reader.readText(pid, "cgroup") == nil ? nil : false }
     let value = reader.readText(pid, "cgroup").map { membership.contains(cgroupFile: $0) ?? false }
     members[pid] = value
     return value

@@ -14,6 +14,12 @@ public struct OrphanReaper: Sendable {
   public var patterns: [OrphanPattern]
   /// Whether processes of other users are reaped too (root only can signal them).
   public var includeOtherUsers: Bool
+  /// PIDs in the cgroups of the pool's dead private manager (`DeadManager`): unsupervised, so
+  /// orphans whatever their command, although their cgroups name the pool's units.
+  public var unsupervised: Set<Int32> = []
+
+  /// The pattern text reported for an unsupervised process.
+  public static let unsupervisedPattern = "(unsupervised: in the cgroup of the pool's dead manager)"
 
   /// Creates a reaper for the pool named `poolName`.
   public init(poolName: String, patterns: [OrphanPattern], includeOtherUsers: Bool = false) {
@@ -41,14 +47,17 @@ public struct OrphanReaper: Sendable {
       guard let length = reader.read(pid, "cmdline") else { continue }
       let words = CommandWords(cmdline: reader.buffer[0..<length])
       let command = ProcessCommand(words: words, comm: stat.comm[...], executable: { reader.executable(pid).map { $0[...] } })
-      if let pattern = patterns.first(where: { $0.matches(command) }) {
+      if unsupervised.contains(pid) {
+        // The top of each unsupervised tree is the orphan; its children go with it as descendants.
+        if !unsupervised.contains(stat.ppid) { matches.append((table.count - 1, words.strings, Self.unsupervisedPattern)) }
+      } else if let pattern = patterns.first(where: { $0.matches(command) }) {
         matches.append((table.count - 1, words.strings, pattern.text))
       }
     }
 
     let protected = table.protectedPIDs(currentPID: ProcFS.currentPID, parentPID: ProcFS.parentPID)
     let currentUID = ProcFS.currentUID
-    var facts = FactCache(reader: reader, membership: membership)
+    var facts = FactCache(reader: reader, membership: membership, unsupervised: unsupervised)
     var orphans: [Orphan] = []
     var poolMembers: [Int32] = []
     for match in matches {

@@ -71,4 +71,14 @@ public struct PoolMembership: Sendable, Equatable {
     let prefix = poolName + ScopeTerminator.scopeInfix
     return unit.hasSuffix(".scope") && unit.hasPrefix(prefix) && unit.count > prefix.count + ".scope".count
   }
+
+  /// The pool unit (service or scope, never an orphan scope) named by the deepest matching
+  /// component of any of `paths` (the lines of `/proc/PID/cgroup`), or nil when none does.
+  public func unit(cgroupPaths paths: [String]) -> String? {
+    for path in paths {
+      let components = path.split(separator: "/").map(String.init)
+      if let unit = components.last(where: { isPoolUnit($0) && !$0.hasSuffix(".slice") }) { return unit }
+    }
+    return nil
+  }
 }

@@ -77,7 +77,10 @@ struct Cleanup: ParsableCommand {
     var managerDescription: String?
     do {
       let patterns = try OrphanPattern.compile(settings.patterns)
-      let reaper = OrphanReaper(poolName: settings.name, patterns: patterns, includeOtherUsers: includeOtherUsers)
+      var reaper = OrphanReaper(poolName: settings.name, patterns: patterns, includeOtherUsers: includeOtherUsers)
+      // Processes a dead private manager left behind are unsupervised: orphans too.
+      let dead = signalsOnly || manager.selection == .automatic ? DeadManager.find(manager.locator(pool: pool.name).privateManager, pool: pool) : nil
+      reaper.unsupervised = Set(dead?.processes.map(\.pid) ?? [])
       scan = try reaper.scan()
       let toEnd = !dryRun && scan.orphans.contains { $0.skipReason == nil }
       // Only look for a manager when something is to be ended.
@@ -86,6 +89,10 @@ struct Cleanup: ParsableCommand {
       report = try reaper.reap(
         scan.orphans, timeout: .milliseconds(Int64((timeout * 1000).rounded())), dryRun: dryRun,
         terminator: chosen.terminator)
+      if let dead, !dryRun, report.allGone, !dead.processes.isEmpty {
+        // Its last processes are gone: remove the dead manager's cgroups and stale state too.
+        _ = try? dead.privateManager.stop()
+      }
     } catch let error as OrphanPatternErrors {
       FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
       throw ExitCode(65)

@@ -53,7 +53,11 @@ struct Start: ParsableCommand {
       throw ExitCode.failure
     }
     print(StartOutput.summary(report, elapsed: clock.now - began))
-    if Interrupts.requested { throw ExitCode(130) }
+    if Interrupts.requested {
+      // The interrupted start stopped what it submitted; a manager it started is idle now.
+      try Monitor.stopPrivateManagerIfStartedHere(session)
+      throw ExitCode(130)
+    }
     if monitor {
       try Monitor.run(session: session, startedOK: report.succeeded)
       return

@@ -6,7 +6,11 @@ struct Status: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "status",
     abstract: "Show each process's state, PID, uptime, restarts, memory and health.",
-    discussion: "Exits 0 when every process is active, 3 otherwise (as `systemctl is-active`)."
+    discussion: """
+      Exits 0 when every process is active, 3 otherwise (as `systemctl is-active`), and 4 when \
+      the pool's private manager is dead and processes of the pool run unsupervised in its \
+      cgroups (they are listed).
+      """
   )
 
   @OptionGroup var configOptions: ConfigOptions
@@ -22,6 +26,10 @@ struct Status: ParsableCommand {
     guard let session = try RuntimeSession.open(
       config: configOptions, manager: managerOptions, startPrivate: false, processes: processes, compileUnits: false) else {
       let pool = try configOptions.load()
+      if let dead = RuntimeSession.deadManager(pool: pool, manager: managerOptions) {
+        print(json ? DeadManagerOutput.statusJSON(dead, pool: pool.name) : DeadManagerOutput.statusText(dead, pool: pool.name))
+        throw ExitCode(dead.processes.isEmpty ? 3 : DeadManagerOutput.unsupervisedExitCode)
+      }
       if json {
         print(#"{"manager": null, "pool": "\#(pool.name)", "processes": []}"#)
       } else {

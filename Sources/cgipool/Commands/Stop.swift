@@ -1,5 +1,7 @@
 import ArgumentParser
 import CgiPoolRuntime
+import ProcessConfig
+import UnitCompiler
 
 /// `cgipool stop`: stops the pool (or some processes) and checks nothing is left.
 struct Stop: ParsableCommand {
@@ -35,8 +37,13 @@ struct Stop: ParsableCommand {
   func run() throws {
     guard let session = try RuntimeSession.open(
       config: configOptions, manager: managerOptions, startPrivate: false, processes: processes, compileUnits: false) else {
+      let pool = try configOptions.load()
+      if let dead = RuntimeSession.deadManager(pool: pool, manager: managerOptions) {
+        try stopUnsupervised(dead, pool: pool)
+        return
+      }
       print("no manager running: nothing of the pool runs")
-      if cleanup { try CleanupRunner.run(pool: try configOptions.load()) }
+      if cleanup { try CleanupRunner.run(pool: pool) }
       return
     }
     let report: StopReport
@@ -54,6 +61,39 @@ struct Stop: ParsableCommand {
       print("nothing of \(processes.isEmpty ? "the pool" : processes.joined(separator: ", ")) is left running")
     } else {
       printError("error: processes survived the stop (see above)")
+      throw ExitCode.failure
+    }
+  }
+}
+
+extension Stop {
+  /// The pool's private manager died: its processes run unsupervised in its cgroups. End them
+  /// as a stop would (SIGTERM, SIGKILL after stop_timeout), then remove its stale state.
+  func stopUnsupervised(_ dead: DeadManager, pool: PoolConfig) throws {
+    print(DeadManagerOutput.headline(dead, pool: pool.name))
+    if !processes.isEmpty {
+      // Without a manager nothing would restart what is left: stop all of it.
+      print("note: with the manager dead, the whole pool stops, not only \(processes.joined(separator: ", "))")
+    }
+    if dead.processes.isEmpty {
+      print("no process of the pool is left in its cgroups; removing its stale state")
+    } else {
+      print("ending the \(dead.processes.count) unsupervised process(es) it left running")
+    }
+    let report: StopReport
+    do {
+      report = try dead.end(pool: pool, force: force, timeout: timeout)
+    } catch {
+      printError("error: \(error)")
+      throw ExitCode.failure
+    }
+    for result in report.results { print(StopOutput.line(result)) }
+    if cleanup { try CleanupRunner.run(pool: pool) }
+    let left = PoolCensus.processes(pool: pool.name, units: PoolCensus.units(of: pool.processNames, names: UnitNames(pool: pool.name)), cgroupRoot: "/" + dead.privateManager.cgroupName)
+    if report.nothingLeft && left.isEmpty {
+      print("nothing of the pool is left running")
+    } else {
+      printError("error: processes survived the stop: \(left.values.flatMap { $0 }.sorted().map(String.init).joined(separator: " "))")
       throw ExitCode.failure
     }
   }

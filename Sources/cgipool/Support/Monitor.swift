@@ -17,11 +17,27 @@ enum Monitor {
       for result in report.results { print(StopOutput.line(result)) }
       print(report.nothingLeft ? "nothing of the pool is left running" : "processes survived the stop")
       if !report.nothingLeft { throw ExitCode.failure }
+      try stopPrivateManagerIfStartedHere(session)
     } catch let error as SystemdError {
       printError("error: \(error)")
       throw ExitCode.failure
     }
     if !startedOK { throw ExitCode.failure }
+  }
+
+  /// A Ctrl+C (or SIGTERM) that ends a foreground run ends everything `make stop` would: when
+  /// this run started the private manager, the manager goes too, with its runtime folder.
+  static func stopPrivateManagerIfStartedHere(_ session: RuntimeSession) throws {
+    guard session.located.startedNow, session.located.endpoint.kind == .privateManager,
+      let folder = session.located.endpoint.runtimeDirectory
+    else { return }
+    do {
+      try PrivateManager(runtimeDirectory: folder).stop()
+      print("stopped the private manager at \(folder) (this run had started it)")
+    } catch {
+      printError("error: stopping the private manager: \(error)")
+      throw ExitCode.failure
+    }
   }
 
   static func describe(_ event: MonitorEvent) -> String {

@@ -30,6 +30,8 @@ struct RuntimeSession {
     if compileUnits {
       _ = try compile(pool, config: config, logDirectory: logDirectory, version: nil, busAddress: nil)
     }
+    // A dead private manager's processes hold the pool's ports: end them before starting anew.
+    if startPrivate { try replaceDeadManager(pool: pool, manager: manager) }
     let located: ManagerLocator.Located
     do {
       guard let found = try manager.locator(pool: pool.name).locate(startPrivate: startPrivate) else { return nil }
@@ -53,7 +55,36 @@ struct RuntimeSession {
       pool: pool, compiled: compiled,
       manager: BusSystemdManager(manager: located.manager, description: located.description),
       logDirectory: unitLogDirectory, journal: journal)
+    if located.endpoint.kind == .privateManager {
+      runtime.cgroupRoot = "/" + manager.locator(pool: pool.name).privateManager.cgroupName
+    }
     return RuntimeSession(pool: pool, located: located, runtime: runtime)
+  }
+
+  /// The pool's private manager when it died and left state or processes behind; nil when it
+  /// runs, when nothing of it is left, or when an explicit `--system`/`--user`/`--bus` is chosen.
+  static func deadManager(pool: PoolConfig, manager: ManagerOptions) -> DeadManager? {
+    guard manager.selection == .automatic else { return nil }
+    return DeadManager.find(manager.locator(pool: pool.name).privateManager, pool: pool)
+  }
+
+  /// Before a start: ends what a dead private manager left running, gracefully (SIGTERM, then
+  /// SIGKILL after each stop_timeout), so the new pool replaces it cleanly. Prints what it did.
+  static func replaceDeadManager(pool: PoolConfig, manager: ManagerOptions) throws {
+    guard let dead = deadManager(pool: pool, manager: manager), !dead.processes.isEmpty else { return }
+    print(DeadManagerOutput.headline(dead, pool: pool.name))
+    print("ending the \(dead.processes.count) unsupervised process(es) it left running before starting")
+    do {
+      let report = try dead.end(pool: pool)
+      for result in report.results { print(StopOutput.line(result)) }
+      guard report.nothingLeft else {
+        printError("error: processes of the dead manager survived (see above)")
+        throw ExitCode.failure
+      }
+    } catch let error as ManagerError {
+      printError("error: \(error)")
+      throw ExitCode.failure
+    }
   }
 
   /// Compiles `pool` for this machine; exits 65 with every problem when it cannot.
