@@ -83,7 +83,7 @@ public struct UnitCompiler: Sendable {
       mapped.append(mapper(context))
     }
     // Keep [Unit] keys grouped in a readable order whichever mapper produced them.
-    let unitOrder = ["Description", "PartOf", "Requires", "After", "Wants", "StartLimitIntervalSec", "StartLimitBurst", "CollectMode"]
+    let unitOrder = ["Description", "PartOf", "Requires", "After", "Wants", "StartLimitIntervalSec", "StartLimitBurst"]
     let unitSettings = mapped.unit.enumerated().sorted { lhs, rhs in
       let left = unitOrder.firstIndex(of: lhs.element.key) ?? unitOrder.count
       let right = unitOrder.firstIndex(of: rhs.element.key) ?? unitOrder.count
@@ -113,7 +113,7 @@ public struct UnitCompiler: Sendable {
             UnitSetting("Description", .string("cgipool \(pool.name) process pool")),
             UnitSetting("Wants", .unitNames(services)),
           ]),
-        UnitSection("Install", [UnitSetting("WantedBy", .unitNames(["default.target"]), fileOnly: true)]),
+        UnitSection("Install", [UnitSetting.fileOnly("WantedBy", .unitNames(["default.target"]))]),
       ])
   }
 

@@ -19,7 +19,7 @@ import UnitCompiler
     let compiled = try UnitCompiler(options: options).compile(SystemdAnalyzeTests.realPool(base: folder.path))
     let renderer = try UnitFileRenderer(templatesDirectory: TemplatesLocation.directory)
     var paths: [String] = []
-    for file in renderer.renderAll(compiled, configFile: "process_config.json") {
+    for file in try renderer.renderAll(compiled, configFile: "process_config.json") {
       try file.text.write(toFile: folder.path + "/" + file.name, atomically: true, encoding: .utf8)
       paths.append(folder.path + "/" + file.name)
     }

@@ -10,8 +10,8 @@ import UnitCompiler
     let compiled = try UnitCompiler(options: options).compile(TestPools.demo())
     for name in ["demo-pool_manager.service", "demo-pool_manager.liveness.service"] {
       let unit = try #require(compiled.unit(named: name))
-      #expect(unit.values(of: "StandardOutput") == [.string("append:/var/log/cgipool/demo/pool_manager.log")])
-      #expect(unit.values(of: "StandardError") == [.string("append:/var/log/cgipool/demo/pool_manager.log")])
+      #expect(unit.values(of: "StandardOutput") == [.appendFile("/var/log/cgipool/demo/pool_manager.log")])
+      #expect(unit.values(of: "StandardError") == [.appendFile("/var/log/cgipool/demo/pool_manager.log")])
     }
   }
 
@@ -36,6 +36,6 @@ import UnitCompiler
     // A log directory wins: files are what was asked for.
     options.logDirectory = "/logs"
     let files = try UnitCompiler(options: options).compile(TestPools.demo())
-    #expect(files.unit(named: "demo-warmup.service")?.values(of: "StandardOutput") == [.string("append:/logs/warmup.log")])
+    #expect(files.unit(named: "demo-warmup.service")?.values(of: "StandardOutput") == [.appendFile("/logs/warmup.log")])
   }
 }

@@ -1,6 +1,6 @@
 import ProcessConfig
 import Testing
-import UnitCompiler
+@testable import UnitCompiler
 
 /// The unit-file back end's template contract, and both back ends rendering on several cores.
 @Suite struct RendererTests {
@@ -19,10 +19,10 @@ import UnitCompiler
   @Test func renderAllOnSeveralCoresEqualsRenderingOneByOne() throws {
     let compiled = try UnitCompiler(options: TestPools.options).compile(Self.wide(1_500))
     let renderer = try UnitFileRenderer(templatesDirectory: TemplatesLocation.directory)
-    let all = renderer.renderAll(compiled, configFile: "wide.json")
+    let all = try renderer.renderAll(compiled, configFile: "wide.json")
     #expect(all.map(\.name) == compiled.units.map(\.name))
     for (unit, rendered) in zip(compiled.units, all) {
-      #expect(rendered.text == renderer.render(unit, pool: compiled, configFile: "wide.json"), "\(unit.name)")
+      #expect(rendered.text == (try renderer.render(unit, pool: compiled, configFile: "wide.json")), "\(unit.name)")
     }
   }
 
@@ -49,8 +49,8 @@ import UnitCompiler
 
         """)
     for unit in compiled.units {
-      let text = shipped.render(unit, pool: compiled, configFile: "c.json")
-      #expect(text == spelled.render(unit, pool: compiled, configFile: "c.json"), "\(unit.name)")
+      let text = try shipped.render(unit, pool: compiled, configFile: "c.json")
+      #expect(try text == spelled.render(unit, pool: compiled, configFile: "c.json"), "\(unit.name)")
       #expect(text.contains("\n[\(unit.sections[0].name)]\n"), "\(unit.name)")
     }
   }
@@ -59,8 +59,20 @@ import UnitCompiler
     let compiled = try UnitCompiler(options: TestPools.options).compile(TestPools.demo())
     let renderer = try UnitFileRenderer(template: "{{unit}}|{{kind}}|{{pool}}|{{config}}|{{process}}")
     let proxy = try #require(compiled.unit(named: "demo-proxy.service"))
-    #expect(renderer.render(proxy, pool: compiled, configFile: "c.json") == "demo-proxy.service|service|demo|c.json|proxy")
+    #expect(try renderer.render(proxy, pool: compiled, configFile: "c.json") == "demo-proxy.service|service|demo|c.json|proxy")
     let target = try #require(compiled.unit(named: "demo.target"))
-    #expect(renderer.render(target, pool: compiled, configFile: "c.json") == "demo.target|target|demo|c.json|")
+    #expect(try renderer.render(target, pool: compiled, configFile: "c.json") == "demo.target|target|demo|c.json|")
+  }
+}
+
+/// Which templates get per-section variables: decided by their tags, not by the word in their text.
+@Suite struct TemplateSectionTagTests {
+  @Test func onlyATagNamingSectionsCounts() {
+    for template in ["{{#sections}}x{{/sections}}", "{{ # sections }}{{/sections}}", "{{sections.0.name}}", "{{^sections}}none{{/sections}}", "{{{sections}}}"] {
+      #expect(UnitFileRenderer.namesSections(template), "\(template)")
+    }
+    for template in ["# sections follow\n{{{body}}}", "{{! sections are in body }}{{{body}}}", "{{sectionsCount}}", "{{#section}}{{/section}}", "{{unclosed sections"] {
+      #expect(!UnitFileRenderer.namesSections(template), "\(template)")
+    }
   }
 }

@@ -19,7 +19,7 @@ import UnitCompiler
     let compiled = try UnitCompiler(options: options).compile(pool)
     let renderer = try UnitFileRenderer(templatesDirectory: TemplatesLocation.directory)
     var paths: [String] = []
-    for file in renderer.renderAll(compiled, configFile: "process_config.json") {
+    for file in try renderer.renderAll(compiled, configFile: "process_config.json") {
       let path = folder.path + "/" + file.name
       try file.text.write(toFile: path, atomically: true, encoding: .utf8)
       paths.append(path)

@@ -29,7 +29,7 @@ struct GlobWord: Sendable, Equatable {
   private static let slash = UInt8(ascii: "/")
 
   /// Compiles `source`; fails on an unterminated `[` class or a trailing `\`.
-  init(_ source: String) throws(OrphanPatternError) {
+  init(_ source: String) throws(InvalidOrphanPattern) {
     self.source = source
     let bytes = Array(source.utf8)
     var segments: [[Token]] = [[]]
@@ -48,7 +48,7 @@ struct GlobWord: Sendable, Equatable {
         segments[segments.count - 1].append(.any)
         i += 1
       case UInt8(ascii: "\\"):
-        guard i + 1 < bytes.count else { throw OrphanPatternError(pattern: source, message: "trailing '\\' escapes nothing") }
+        guard i + 1 < bytes.count else { throw InvalidOrphanPattern(pattern: source, message: "trailing '\\' escapes nothing") }
         segments[segments.count - 1].append(.literal(bytes[i + 1]))
         i += 2
       case UInt8(ascii: "["):
@@ -65,7 +65,7 @@ struct GlobWord: Sendable, Equatable {
   }
 
   /// Parses the class starting at `bytes[start] == "["`; returns it and the index after its `]`.
-  private static func parseClass(_ bytes: [UInt8], from start: Int, source: String) throws(OrphanPatternError) -> (Token, Int) {
+  private static func parseClass(_ bytes: [UInt8], from start: Int, source: String) throws(InvalidOrphanPattern) -> (Token, Int) {
     var i = start + 1
     var negated = false
     if i < bytes.count, bytes[i] == UInt8(ascii: "!") || bytes[i] == UInt8(ascii: "^") {
@@ -79,7 +79,7 @@ struct GlobWord: Sendable, Equatable {
       // A `]` right after the opening (or its negation) is a member, as in fnmatch.
       if low == UInt8(ascii: "]") && !first { return (.set(ranges: ranges, negated: negated), i + 1) }
       if low == UInt8(ascii: "/") {
-        throw OrphanPatternError(pattern: source, message: "'/' cannot appear inside a [...] class")
+        throw InvalidOrphanPattern(pattern: source, message: "'/' cannot appear inside a [...] class")
       }
       if low == UInt8(ascii: "\\"), i + 1 < bytes.count {
         i += 1
@@ -89,7 +89,7 @@ struct GlobWord: Sendable, Equatable {
       if i + 2 < bytes.count, bytes[i + 1] == UInt8(ascii: "-"), bytes[i + 2] != UInt8(ascii: "]") {
         let high = bytes[i + 2]
         guard low <= high else {
-          throw OrphanPatternError(pattern: source, message: "empty range in [...] class")
+          throw InvalidOrphanPattern(pattern: source, message: "empty range in [...] class")
         }
         ranges.append(low...high)
         i += 3
@@ -98,7 +98,7 @@ struct GlobWord: Sendable, Equatable {
         i += 1
       }
     }
-    throw OrphanPatternError(pattern: source, message: "unterminated '[' class")
+    throw InvalidOrphanPattern(pattern: source, message: "unterminated '[' class")
   }
 
   /// Whether this word matches the trailing path components of `word`.

@@ -36,24 +36,24 @@ public struct OrphanPattern: Sendable, Equatable, CustomStringConvertible {
   let words: [GlobWord]
 
   /// Compiles `text`; throws when it has no words or a word is malformed.
-  public init(_ text: String) throws(OrphanPatternError) {
+  public init(_ text: String) throws(InvalidOrphanPattern) {
     self.text = text
     var words: [GlobWord] = []
     for source in Self.split(text) {
       do {
         words.append(try GlobWord(source))
       } catch {
-        throw OrphanPatternError(pattern: text, message: error.message)
+        throw InvalidOrphanPattern(pattern: text, message: error.message)
       }
     }
-    guard !words.isEmpty else { throw OrphanPatternError(pattern: text, message: "pattern is empty") }
+    guard !words.isEmpty else { throw InvalidOrphanPattern(pattern: text, message: "pattern is empty") }
     self.words = words
   }
 
   /// Compiles every pattern, collecting all failures into one error list.
   public static func compile(_ texts: [String]) throws(OrphanPatternErrors) -> [OrphanPattern] {
     var patterns: [OrphanPattern] = []
-    var errors: [OrphanPatternError] = []
+    var errors: [InvalidOrphanPattern] = []
     for text in texts {
       do {
         patterns.append(try OrphanPattern(text))

@@ -1,4 +1,5 @@
 import SystemdBus
+import UnitCompiler
 
 /// Ends orphans the systemd-native way: moves their processes into one
 /// transient scope unit and has the manager stop it, so the orphans get the
@@ -233,21 +234,35 @@ private final class ScopeRun {
     }
   }
 
-  /// The transient unit's properties.
+  /// The transient unit's properties: the scope in the unit model, through the transient back end.
   private func properties(timeout: Duration) -> [(String, BusValue)] {
+    TransientUnitBuilder.build(definition(timeout: timeout)).properties.map {
+      ($0.name, BusSystemdManager.busValue($0.value))
+    }
+  }
+
+  /// The scope as a unit: the moved PIDs, stopped as one cgroup with SIGKILL after `timeout`.
+  private func definition(timeout: Duration) -> UnitDefinition {
     var patterns: [String] = []
     for orphan in orphans where !patterns.contains(orphan.pattern) { patterns.append(orphan.pattern) }
     let (seconds, attoseconds) = timeout.components
     // TimeoutStopUSec=0 would mean "no timeout" to systemd, so the shortest wait is 1 µs.
     let microseconds = max(1, UInt64(max(seconds, 0)) &* 1_000_000 &+ UInt64(max(attoseconds, 0) / 1_000_000_000_000))
-    return [
-      ("Description", .string("cgipool \(terminator.poolName): orphans matching " + patterns.joined(separator: ", "))),
-      ("PIDs", .array("u", moved.map { .uint32(UInt32(bitPattern: $0.identity.pid)) })),
-      ("KillMode", .string("control-group")),
-      ("TimeoutStopUSec", .uint64(microseconds)),
-      ("SendSIGKILL", .bool(true)),
-      ("CollectMode", .string("inactive-or-failed")),
-    ]
+    let description = "cgipool \(terminator.poolName): orphans matching " + patterns.joined(separator: ", ")
+    return UnitDefinition(
+      name: name, kind: .scope,
+      sections: [
+        UnitSection(
+          "Unit", [UnitSetting("Description", .string(description)), UnitSetting("CollectMode", .string("inactive-or-failed"))]),
+        UnitSection(
+          "Scope",
+          [
+            UnitSetting("PIDs", .pids(moved.map { UInt32(bitPattern: $0.identity.pid) })),
+            UnitSetting("KillMode", .string("control-group")),
+            UnitSetting("TimeoutStopSec", .microseconds(microseconds), busProperty: "TimeoutStopUSec"),
+            UnitSetting("SendSIGKILL", .bool(true)),
+          ]),
+      ])
   }
 
   /// Asks the manager to stop the scope (`StopUnit`); throws when it refuses, before anything

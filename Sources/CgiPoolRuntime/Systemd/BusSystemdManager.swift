@@ -300,6 +300,7 @@ public final class BusSystemdManager: SystemdManaging {
     case .int32(let number): return .int32(number)
     case .uint64(let number): return .uint64(number)
     case .strings(let list): return .strings(list)
+    case .uint32s(let list): return .array("u", list.map { .uint32($0) })
     case .commands(let commands):
       return .array(
         "(sasb)",

@@ -72,11 +72,6 @@ enum CJournal {
     try check(sd_journal_add_disjunction(journal), "sd_journal_add_disjunction")
   }
 
-  /// `sd_journal_flush_matches`.
-  static func flushMatches(_ journal: OpaquePointer) {
-    sd_journal_flush_matches(journal)
-  }
-
   /// `sd_journal_seek_tail`.
   static func seekTail(_ journal: OpaquePointer) throws(JournalError) {
     try check(sd_journal_seek_tail(journal), "sd_journal_seek_tail")

@@ -61,9 +61,10 @@ public enum TransientUnitBuilder {
 
   private static func convert(_ value: UnitValue) -> TransientValue {
     switch value {
-    case .string(let text):
-      // append: output files travel as bare paths in *FileToAppend properties.
-      return .string(text.hasPrefix("append:") ? String(text.dropFirst("append:".count)) : text)
+    case .string(let text): return .string(text)
+    // Output files travel as bare paths in the *FileToAppend properties.
+    case .appendFile(let path): return .string(path)
+    case .pids(let pids): return .uint32s(pids)
     case .unitNames(let names): return .strings(names)
     case .bool(let flag): return .bool(flag)
     case .microseconds(let usec): return .uint64(usec)
@@ -101,6 +102,7 @@ public enum TransientUnitBuilder {
     case .uint32(let n): return String(n)
     case .int32(let n): return String(n)
     case .uint64(let n): return String(n)
+    case .uint32s(let list): return "[" + list.map(String.init).joined(separator: ", ") + "]"
     case .strings(let list): return "[" + list.map { quoted($0) }.joined(separator: ", ") + "]"
     case .commands(let commands):
       let items = commands.map { command in

@@ -12,6 +12,8 @@ public enum TransientValue: Sendable, Equatable {
   case uint64(UInt64)
   /// `as`
   case strings([String])
+  /// `au`
+  case uint32s([UInt32])
   /// `a(sasb)`: path, argv, ignore-failure, per command.
   case commands([ExecCommand])
 
@@ -24,6 +26,7 @@ public enum TransientValue: Sendable, Equatable {
     case .int32: return "i"
     case .uint64: return "t"
     case .strings: return "as"
+    case .uint32s: return "au"
     case .commands: return "a(sasb)"
     }
   }

@@ -12,6 +12,8 @@ public struct UnitFileRenderer: Sendable {
   public static let templateName = "unit"
 
   private let library: MustacheLibrary
+  /// Where the templates came from, for errors.
+  private let directory: String
   /// Whether some template names `sections` (building them per unit is skipped otherwise).
   private let usesSections: Bool
 
@@ -26,7 +28,7 @@ public struct UnitFileRenderer: Sendable {
     for file in files.sorted() where file.hasSuffix(".mustache") {
       guard let text = FileManager.default.contents(atPath: path + file).flatMap({ String(data: $0, encoding: .utf8) })
       else { throw TemplateError(directory: directory, message: "cannot read \(file) as UTF-8") }
-      usesSections = usesSections || text.contains("sections")
+      usesSections = usesSections || Self.namesSections(text)
       do {
         templates[String(file.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
       } catch {
@@ -37,6 +39,7 @@ public struct UnitFileRenderer: Sendable {
       throw TemplateError(directory: directory, message: "no \(Self.templateName).mustache template there")
     }
     library = MustacheLibrary(templates: templates)
+    self.directory = directory
     self.usesSections = usesSections
   }
 
@@ -45,7 +48,8 @@ public struct UnitFileRenderer: Sendable {
     do {
       let parsed = try MustacheTemplate(string: template)
       library = MustacheLibrary(templates: [Self.templateName: parsed])
-      usesSections = template.contains("sections")
+      directory = "(inline)"
+      usesSections = Self.namesSections(template)
     } catch {
       throw TemplateError(directory: "(inline)", message: "cannot parse template: \(error)")
     }
@@ -56,7 +60,9 @@ public struct UnitFileRenderer: Sendable {
   /// The template sees `unit`, `kind`, `pool`, `config`, `process` (absent for pool-wide units),
   /// `body` (every section, `[Name]` line and settings, already rendered) and, when a template
   /// names it, `sections` (each with `name` and `settings`, the section's lines joined).
-  public func render(_ unit: UnitDefinition, pool: CompiledPool, configFile: String) -> String {
+  ///
+  /// Throws when the template cannot render the unit (the Mustache library gives no reason).
+  public func render(_ unit: UnitDefinition, pool: CompiledPool, configFile: String) throws(TemplateError) -> String {
     // A template for the unit's kind (e.g. `service.mustache`) wins over the generic one.
     let template = library.getTemplate(named: unit.kind.rawValue) != nil ? unit.kind.rawValue : Self.templateName
     // Each Mustache variable costs several dynamic casts; at 10,000 units a loop over sections
@@ -79,13 +85,38 @@ public struct UnitFileRenderer: Sendable {
       }
     }
     if let process = unit.process { context["process"] = process }
-    return library.render(context, withTemplate: template) ?? ""
+    guard let text = library.render(context, withTemplate: template) else {
+      throw TemplateError(directory: directory, message: "\(template).mustache: cannot render \(unit.name)")
+    }
+    return text
+  }
+
+  /// Whether a template has a tag naming `sections` (`{{#sections}}`, `{{sections.name}}`, ...).
+  ///
+  /// Read from the tags, not the text: "sections" in a comment tag or in the literal text
+  /// around the tags does not make every unit build its sections.
+  static func namesSections(_ template: String) -> Bool {
+    var rest = template[...]
+    while let open = rest.range(of: "{{") {
+      guard let close = rest[open.upperBound...].range(of: "}}") else { return false }
+      var tag = rest[open.upperBound..<close.lowerBound].drop { $0 == " " }
+      rest = rest[close.upperBound...]
+      guard let sigil = tag.first else { continue }
+      if sigil == "!" { continue }
+      if "#^/&{>$<".contains(sigil) { tag = tag.dropFirst().drop { $0 == " " } }
+      let name = tag.prefix { !" .}|".contains($0) }
+      if name == "sections" { return true }
+    }
+    return false
   }
 
   /// Every unit of `pool` as (file name, text), in the pool's order.
-  public func renderAll(_ pool: CompiledPool, configFile: String) -> [(name: String, text: String)] {
+  public func renderAll(_ pool: CompiledPool, configFile: String) throws(TemplateError) -> [(name: String, text: String)] {
     // Units render independently, so large pools render on every core.
-    pool.units.concurrentMap { unit in (unit.name, render(unit, pool: pool, configFile: configFile)) }
+    let rendered = pool.units.concurrentMap { unit -> Result<(name: String, text: String), TemplateError> in
+      Result { () throws(TemplateError) in (unit.name, try render(unit, pool: pool, configFile: configFile)) }
+    }
+    return try rendered.map { result throws(TemplateError) in try result.get() }
   }
 }
 

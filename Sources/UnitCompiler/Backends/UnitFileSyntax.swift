@@ -66,6 +66,8 @@ public enum UnitFileSyntax {
     case .signal(let number): return signalName(number)
     case .exec(let exec): return command(exec)
     case .environment(let name, let value): return quoteLiteral(name + "=" + value)
+    case .appendFile(let path): return "append:" + plain(path)
+    case .pids(let pids): return pids.map(String.init).joined(separator: " ")
     }
   }
 

@@ -34,8 +34,8 @@ enum ExecMapper {
   static func outputSettings(logDirectory: String, process: String) -> [UnitSetting] {
     let file = LogPath.file(process: process, in: logDirectory)
     return [
-      UnitSetting("StandardOutput", .string("append:" + file), busProperty: "StandardOutputFileToAppend"),
-      UnitSetting("StandardError", .string("append:" + file), busProperty: "StandardErrorFileToAppend"),
+      UnitSetting("StandardOutput", .appendFile(file), busProperty: "StandardOutputFileToAppend"),
+      UnitSetting("StandardError", .appendFile(file), busProperty: "StandardErrorFileToAppend"),
     ]
   }
 }

@@ -10,13 +10,13 @@ enum HealthMapper {
     guard let check = context.process.healthCheck else { return mapped }
     // The probe runs as ExecStartPost=, so the unit only becomes active, and
     // After= only releases its dependents, once the process is healthy.
-    let delay = context.process.startupDelay > 0 ? ["--delay", Duration.text(context.process.startupDelay)] : []
+    let delay = context.process.startupDelay > 0 ? ["--delay", Seconds.text(context.process.startupDelay)] : []
     mapped.service.append(
       UnitSetting("ExecStartPost", .exec(probeCommand(context, check, timeout: check.timeout, options: delay))))
     let startTimeout = context.process.startupDelay + check.timeout + startTimeoutMargin
     mapped.service.append(
       UnitSetting(
-        "TimeoutStartSec", .microseconds(Duration.microseconds(startTimeout)), busProperty: "TimeoutStartUSec"))
+        "TimeoutStartSec", .microseconds(Seconds.microseconds(startTimeout)), busProperty: "TimeoutStartUSec"))
     if hasLiveness(context.process) {
       mapped.unit.append(UnitSetting("Wants", .unitNames([context.names.livenessTimer(context.process.name)])))
     }
@@ -26,7 +26,7 @@ enum HealthMapper {
   /// `cgipool probe <kind> <target> --timeout T <options>` as a command line.
   static func probeCommand(_ context: MappingContext, _ check: HealthCheck, timeout: Double, options: [String]) -> ExecCommand {
     let probe = context.options.probeExecutable
-    let argv = [probe, "probe", check.kind.rawValue, check.target, "--timeout", Duration.text(timeout)] + options
+    let argv = [probe, "probe", check.kind.rawValue, check.target, "--timeout", Seconds.text(timeout)] + options
     return ExecCommand(path: probe, argv: argv)
   }
 
@@ -61,8 +61,8 @@ enum HealthMapper {
         UnitSection(
           "Timer",
           [
-            UnitSetting("OnActiveSec", .microseconds(Duration.microseconds(check.interval))),
-            UnitSetting("OnUnitInactiveSec", .microseconds(Duration.microseconds(check.interval))),
+            UnitSetting("OnActiveSec", .microseconds(Seconds.microseconds(check.interval))),
+            UnitSetting("OnUnitInactiveSec", .microseconds(Seconds.microseconds(check.interval))),
             UnitSetting("AccuracySec", .microseconds(100_000), busProperty: "AccuracyUSec"),
           ]),
       ])

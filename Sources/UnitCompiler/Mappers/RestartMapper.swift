@@ -15,7 +15,7 @@ enum RestartMapper {
     var mapped = MappedSettings()
     mapped.unit.append(
       UnitSetting(
-        "StartLimitIntervalSec", .microseconds(Duration.microseconds(startLimitInterval)),
+        "StartLimitIntervalSec", .microseconds(Seconds.microseconds(startLimitInterval)),
         busProperty: "StartLimitIntervalUSec"))
     mapped.unit.append(UnitSetting("StartLimitBurst", .count(startLimitBurst)))
     switch context.process.restartPolicy {
@@ -32,14 +32,14 @@ enum RestartMapper {
     if context.process.restartPolicy != .no {
       mapped.service.append(
         UnitSetting(
-          "RestartSec", .microseconds(Duration.microseconds(context.process.restartDelay)),
+          "RestartSec", .microseconds(Seconds.microseconds(context.process.restartDelay)),
           busProperty: "RestartUSec"))
       if let version = context.options.managerVersion, version >= backoffMinimumVersion {
         mapped.service.append(UnitSetting("RestartSteps", .count(restartSteps)))
         mapped.service.append(
           UnitSetting(
             "RestartMaxDelaySec",
-            .microseconds(Duration.microseconds(max(restartMaxDelay, context.process.restartDelay))),
+            .microseconds(Seconds.microseconds(max(restartMaxDelay, context.process.restartDelay))),
             busProperty: "RestartMaxDelayUSec"))
       }
     }

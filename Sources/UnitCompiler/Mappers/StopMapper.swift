@@ -8,7 +8,7 @@ enum StopMapper {
     mapped.service.append(UnitSetting("KillSignal", .signal(15)))
     mapped.service.append(
       UnitSetting(
-        "TimeoutStopSec", .microseconds(Duration.microseconds(context.process.stopTimeout)),
+        "TimeoutStopSec", .microseconds(Seconds.microseconds(context.process.stopTimeout)),
         busProperty: "TimeoutStopUSec"))
     mapped.service.append(UnitSetting("SendSIGKILL", .bool(true)))
     return mapped

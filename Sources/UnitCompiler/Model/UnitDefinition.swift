@@ -13,6 +13,8 @@ public struct UnitDefinition: Sendable, Equatable {
     case target
     /// A `.timer`.
     case timer
+    /// A `.scope`: processes started elsewhere, moved into a unit (transient only).
+    case scope
   }
 
   /// The full unit name, e.g. `cgipool-proxy.service`.

@@ -8,10 +8,24 @@ public struct UnitSetting: Sendable, Equatable {
   /// The value.
   public var value: UnitValue
 
-  /// Creates a setting; the D-Bus property defaults to the key itself.
-  public init(_ key: String, _ value: UnitValue, busProperty: String? = nil, fileOnly: Bool = false) {
+  /// Creates a setting whose D-Bus property has the key's name (`Restart`, `ExecStart`).
+  public init(_ key: String, _ value: UnitValue) {
     self.key = key
     self.value = value
-    self.busProperty = fileOnly ? nil : (busProperty ?? key)
+    self.busProperty = key
+  }
+
+  /// Creates a setting whose D-Bus property is named differently (`TimeoutStopSec` is `TimeoutStopUSec`).
+  public init(_ key: String, _ value: UnitValue, busProperty: String) {
+    self.key = key
+    self.value = value
+    self.busProperty = busProperty
+  }
+
+  /// A setting only a unit file has (`[Install] WantedBy=`): no transient unit carries it.
+  public static func fileOnly(_ key: String, _ value: UnitValue) -> UnitSetting {
+    var setting = UnitSetting(key, value)
+    setting.busProperty = nil
+    return setting
   }
 }

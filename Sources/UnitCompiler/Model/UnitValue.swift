@@ -16,4 +16,9 @@ public enum UnitValue: Sendable, Equatable {
   case exec(ExecCommand)
   /// One `NAME=value` environment entry; repeated keys accumulate (D-Bus `as`).
   case environment(name: String, value: String)
+  /// An output file appended to: `append:<path>` in a file, the bare path in the bus's
+  /// `*FileToAppend` property (D-Bus `s`).
+  case appendFile(String)
+  /// Process ids (a scope's `PIDs`, transient only); D-Bus `au`.
+  case pids([UInt32])
 }

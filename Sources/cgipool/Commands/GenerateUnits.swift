@@ -66,14 +66,13 @@ struct GenerateUnits: ParsableCommand {
       printError("error: no templates folder found; pass --templates DIR")
       throw ExitCode.failure
     }
-    let renderer: UnitFileRenderer
+    let files: [(name: String, text: String)]
     do {
-      renderer = try UnitFileRenderer(templatesDirectory: folder)
+      files = try UnitFileRenderer(templatesDirectory: folder).renderAll(compiled, configFile: configOptions.path)
     } catch {
       printError("error: \(error)")
       throw ExitCode.failure
     }
-    let files = renderer.renderAll(compiled, configFile: configOptions.path)
     if stdout {
       for (index, file) in files.enumerated() {
         if index > 0 { print("") }

@@ -22,7 +22,7 @@ struct Probe: ParsableCommand {
   )
 
   @Argument(help: "port | http | command")
-  var kind: String
+  var kind: HealthCheck.Kind
 
   @Argument(help: "PORT, HOST:PORT or [IPv6]:PORT; an http(s) URL; or a shell command.")
   var target: String
@@ -37,21 +37,18 @@ struct Probe: ParsableCommand {
   var livenessOf: String?
 
   @Option(help: "Liveness mode: consecutive failures before the main unit is restarted.")
-  var failureThreshold: Int = 3
+  var failureThreshold: Int = HealthCheck.defaultFailureThreshold
 
   @Option(name: .customLong("bus"), help: ArgumentHelp("Liveness mode: the manager's D-Bus address.", valueName: "address"))
   var busAddress: String?
 
   func validate() throws {
-    guard HealthCheck.Kind(rawValue: kind) != nil else {
-      throw ValidationError("unknown probe type \"\(kind)\" (expected port, http or command)")
-    }
     guard timeout > 0, delay >= 0 else { throw ValidationError("--timeout must be > 0 and --delay >= 0") }
     guard failureThreshold >= 1 else { throw ValidationError("--failure-threshold must be at least 1") }
   }
 
   func run() throws {
-    let parsed = ProbeTarget.parse(kind: HealthCheck.Kind(rawValue: kind)!, target: target)
+    let parsed = ProbeTarget.parse(kind: kind, target: target)
     guard case .success(let probeTarget) = parsed else {
       if case .failure(let error) = parsed { printError("probe: \(error)") }
       throw ExitCode.failure

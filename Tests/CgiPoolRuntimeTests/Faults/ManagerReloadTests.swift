@@ -38,7 +38,7 @@ extension Faults {
           let folder = try #require(context.endpoint.runtimeDirectory) + "/systemd/user"
           try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
           let renderer = try UnitFileRenderer(templatesDirectory: RuntimeHarness.templates)
-          for file in renderer.renderAll(context.compiled, configFile: "reload.json") {
+          for file in try renderer.renderAll(context.compiled, configFile: "reload.json") {
             try file.text.write(toFile: folder + "/" + file.name, atomically: true, encoding: .utf8)
           }
           try context.runtime.manager.reload()

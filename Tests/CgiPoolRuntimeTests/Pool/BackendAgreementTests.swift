@@ -76,7 +76,7 @@ import UnitCompiler
       let folder = try #require(context.endpoint.runtimeDirectory) + "/systemd/user"
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
       let renderer = try UnitFileRenderer(templatesDirectory: RuntimeHarness.templates)
-      let files = renderer.renderAll(context.compiled, configFile: "agree.json")
+      let files = try renderer.renderAll(context.compiled, configFile: "agree.json")
       for file in files { try file.text.write(toFile: folder + "/" + file.name, atomically: true, encoding: .utf8) }
       try context.manager.reload()
       let fromFiles = try Self.snapshot(context.manager, units: names)

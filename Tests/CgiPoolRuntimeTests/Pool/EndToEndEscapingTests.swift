@@ -76,7 +76,7 @@ import UnitCompiler
       // A user manager reads unit files from $XDG_RUNTIME_DIR/systemd/user.
       let folder = try #require(endpoint.runtimeDirectory) + "/systemd/user"
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      for file in renderer.renderAll(compiled, configFile: "generated") {
+      for file in try renderer.renderAll(compiled, configFile: "generated") {
         try file.text.write(toFile: folder + "/" + file.name, atomically: true, encoding: .utf8)
       }
       try manager.reload()

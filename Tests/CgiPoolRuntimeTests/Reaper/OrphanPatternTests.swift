@@ -94,11 +94,11 @@ import Testing
   }
 
   @Test func malformedPatternsAreErrors() {
-    #expect(throws: OrphanPatternError(pattern: "", message: "pattern is empty")) { try OrphanPattern("") }
-    #expect(throws: OrphanPatternError(pattern: "   ", message: "pattern is empty")) { try OrphanPattern("   ") }
-    #expect(throws: OrphanPatternError(pattern: "x[ab", message: "unterminated '[' class")) { try OrphanPattern("x[ab") }
-    #expect(throws: OrphanPatternError(pattern: "x\\", message: "trailing '\\' escapes nothing")) { try OrphanPattern("x\\") }
-    #expect(throws: OrphanPatternError(pattern: "[z-a]", message: "empty range in [...] class")) { try OrphanPattern("[z-a]") }
+    #expect(throws: InvalidOrphanPattern(pattern: "", message: "pattern is empty")) { try OrphanPattern("") }
+    #expect(throws: InvalidOrphanPattern(pattern: "   ", message: "pattern is empty")) { try OrphanPattern("   ") }
+    #expect(throws: InvalidOrphanPattern(pattern: "x[ab", message: "unterminated '[' class")) { try OrphanPattern("x[ab") }
+    #expect(throws: InvalidOrphanPattern(pattern: "x\\", message: "trailing '\\' escapes nothing")) { try OrphanPattern("x\\") }
+    #expect(throws: InvalidOrphanPattern(pattern: "[z-a]", message: "empty range in [...] class")) { try OrphanPattern("[z-a]") }
   }
 
   @Test func compileCollectsEveryFailure() throws {

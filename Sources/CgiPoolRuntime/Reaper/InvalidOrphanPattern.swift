@@ -1,5 +1,6 @@
-/// An orphan pattern that cannot be compiled: data, not output; only the CLI prints it.
-public struct OrphanPatternError: Error, Sendable, Equatable, CustomStringConvertible {
+/// One orphan pattern that cannot be compiled (`OrphanPatternErrors` collects them for a list):
+/// data, not output; only the CLI prints it.
+public struct InvalidOrphanPattern: Error, Sendable, Equatable, CustomStringConvertible {
   /// The pattern (or the word of it) as written.
   public var pattern: String
   /// What is wrong with it.
