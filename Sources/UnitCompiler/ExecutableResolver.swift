@@ -1,3 +1,5 @@
+import ProcessConfig
+
 /// Resolves `command[0]` to the absolute path systemd must execute.
 struct ExecutableResolver {
   /// Why a command could not be resolved, in the user's terms.
@@ -15,17 +17,17 @@ struct ExecutableResolver {
         ? .success(command) : .failure(Problem(message: "\"\(command)\" is not an executable file"))
     }
     if command.contains("/") {
-      let candidate = UnitCompiler.absolute(command, base: workingDirectory)
+      let candidate = FilePath.normalize(command, relativeTo: workingDirectory)
       return fileSystem.isExecutableFile(candidate)
         ? .success(candidate)
         : .failure(Problem(message: "\"\(command)\" is not an executable file in \(workingDirectory)"))
     }
     // A bare name is looked up in the working directory first, as the original
     // supervisor's shell did for scripts shipped beside the config.
-    let local = UnitCompiler.absolute(command, base: workingDirectory)
+    let local = FilePath.normalize(command, relativeTo: workingDirectory)
     if fileSystem.isExecutableFile(local) { return .success(local) }
     for folder in searchPath.split(separator: ":") where !folder.isEmpty {
-      let candidate = UnitCompiler.absolute(command, base: String(folder))
+      let candidate = FilePath.normalize(command, relativeTo: String(folder))
       if fileSystem.isExecutableFile(candidate) { return .success(candidate) }
     }
     return .failure(

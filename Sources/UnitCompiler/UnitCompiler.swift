@@ -31,7 +31,7 @@ public struct UnitCompiler: Sendable {
       let folder =
         folders[process.cwd]
         ?? {
-          let absolute = Self.absolute(process.cwd, base: pool.baseDirectory)
+          let absolute = process.resolvedWorkingDirectory(base: pool.baseDirectory)
           let entry = (absolute, options.fileSystem.isDirectory(absolute))
           folders[process.cwd] = entry
           return entry
@@ -117,9 +117,4 @@ public struct UnitCompiler: Sendable {
       ])
   }
 
-  /// `path` made absolute against `base` and standardized (`.` and `..` removed).
-  static func absolute(_ path: String, base: String) -> String {
-    let joined = path.hasPrefix("/") ? path : (base.hasSuffix("/") ? base + path : base + "/" + path)
-    return (joined as NSString).standardizingPath
-  }
 }
