@@ -43,6 +43,38 @@ public final class BusConnection {
     BusConnection(pointer: try CBus.openSystem(), address: nil)
   }
 
+  /// Opens the system bus of another machine, `host` being `[USER@]HOST[:PORT]`
+  /// (`sd_bus_open_system_remote`, as `systemctl -H`): sd-bus runs `ssh -xT [-p PORT] -- [USER@]HOST
+  /// systemd-stdio-bridge`, with the `ssh` found first on `PATH` and the options of the user's ssh
+  /// configuration. The connection comes up in the background: call `waitUntilReady(timeout:)`
+  /// before the first call, so an unreachable host costs at most that timeout.
+  public static func systemRemote(host: String) throws(BusError) -> BusConnection {
+    BusConnection(pointer: try CBus.openSystemRemote(host: host), address: nil)
+  }
+
+  /// True once the connection is authenticated and ready for calls (`sd_bus_is_ready`).
+  public var isReady: Bool { CBus.isReady(pointer) }
+
+  /// Drives the connection (`sd_bus_process`/`sd_bus_wait`) until it is ready, or throws
+  /// `ETIMEDOUT` after `timeout` (sd-bus itself would wait for its own 90 s authentication timeout
+  /// in the first call), or the error that closed it (e.g. ssh exiting: `ECONNRESET`).
+  public func waitUntilReady(timeout: Duration) throws(BusError) {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    while !isReady {
+      try processAll()
+      if isReady { return }
+      guard isOpen else {
+        throw BusError(errno: ECONNRESET, message: "the connection closed before it was ready", function: "waitUntilReady")
+      }
+      let remaining = clock.now.duration(to: deadline)
+      guard remaining > .zero else {
+        throw BusError(errno: ETIMEDOUT, message: "not connected within \(timeout)", function: "waitUntilReady")
+      }
+      try wait(timeout: remaining)
+    }
+  }
+
   /// Opens the calling user's session bus (`sd_bus_open_user`: `$DBUS_SESSION_BUS_ADDRESS`,
   /// else `$XDG_RUNTIME_DIR/bus`).
   public static func user() throws(BusError) -> BusConnection {

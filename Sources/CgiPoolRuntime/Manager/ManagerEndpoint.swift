@@ -12,6 +12,8 @@ public struct ManagerEndpoint: Sendable, Hashable, CustomStringConvertible {
     case privateManager = "private"
     /// A manager at an address given explicitly (`--bus`).
     case address
+    /// The system manager of another machine, over ssh (`--host`).
+    case remote
   }
 
   /// The kind of manager.
@@ -24,6 +26,8 @@ public struct ManagerEndpoint: Sendable, Hashable, CustomStringConvertible {
   public var runtimeDirectory: String?
   /// The private manager's PID.
   public var pid: Int32?
+  /// The `[USER@]HOST[:PORT]` of a remote system manager.
+  public var host: String?
 
   /// Creates an endpoint.
   public init(kind: Kind, address: String?, isBusClient: Bool, runtimeDirectory: String? = nil, pid: Int32? = nil) {
@@ -39,6 +43,13 @@ public struct ManagerEndpoint: Sendable, Hashable, CustomStringConvertible {
   /// The calling user's manager.
   public static let user = ManagerEndpoint(kind: .user, address: nil, isBusClient: true)
 
+  /// The system manager of `host` (`[USER@]HOST[:PORT]`), reached over ssh.
+  public static func remote(_ host: String) -> ManagerEndpoint {
+    var endpoint = ManagerEndpoint(kind: .remote, address: nil, isBusClient: true)
+    endpoint.host = host
+    return endpoint
+  }
+
   /// An explicit address: a `unix:path=.../systemd/private` style socket is a direct connection,
   /// anything else is taken to be a bus daemon.
   public static func explicit(_ address: String) -> ManagerEndpoint {
@@ -47,8 +58,16 @@ public struct ManagerEndpoint: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// Opens a connection and wraps it in a `SystemdManager`.
-  public func connect() throws(BusError) -> SystemdManager {
+  ///
+  /// - Parameter connectTimeout: how long a remote connection (ssh and authentication) may take
+  ///   to come up; local sockets connect at once.
+  public func connect(connectTimeout: Duration = .seconds(10)) throws(BusError) -> SystemdManager {
     let connection: BusConnection
+    if kind == .remote, let host {
+      connection = try .systemRemote(host: host)
+      try connection.waitUntilReady(timeout: connectTimeout)
+      return SystemdManager(connection: connection)
+    }
     switch (kind, address) {
     case (.system, nil): connection = try .system()
     case (.user, nil): connection = try .user()
@@ -65,6 +84,7 @@ public struct ManagerEndpoint: Sendable, Hashable, CustomStringConvertible {
     case .user: "user manager"
     case .privateManager: "private manager at \(runtimeDirectory ?? address ?? "?")"
     case .address: "manager at \(address ?? "?")"
+    case .remote: "system manager on \(host ?? "?")"
     }
   }
 }

@@ -22,6 +22,8 @@ public struct ManagerLocator: Sendable {
     case bus(String)
     /// cgipool's private manager.
     case privateManager
+    /// The system manager of another machine, `[USER@]HOST[:PORT]`, over ssh (`--host`).
+    case remote(String)
   }
 
   /// The selection.
@@ -30,6 +32,8 @@ public struct ManagerLocator: Sendable {
   public var privateManager: PrivateManager
   /// Facts about the host, replaceable in tests.
   public var host: Host
+  /// How long connecting to a remote manager (ssh, authentication, the first answer) may take.
+  public var connectTimeout: Duration = .seconds(10)
 
   /// Creates a locator; the private manager's runtime folder follows `PrivateManager.resolve`.
   public init(
@@ -87,6 +91,7 @@ public struct ManagerLocator: Sendable {
     case .system: return .system
     case .user: return .user
     case .bus(let address): return .explicit(address)
+    case .remote(let host): return .remote(host)
     case .privateManager, .automatic: break
     }
     if selection == .automatic {
@@ -108,6 +113,7 @@ public struct ManagerLocator: Sendable {
     case .system: return try connect(.system, startedNow: false)
     case .user: return try connect(.user, startedNow: false)
     case .bus(let address): return try connect(.explicit(address), startedNow: false)
+    case .remote(let host): return try connect(.remote(host), startedNow: false, timeout: connectTimeout)
     case .privateManager: return try locatePrivate(start: startPrivate)
     case .automatic:
       if host.isRoot && host.bootedWithSystemd { return try connect(.system, startedNow: false) }
@@ -130,7 +136,7 @@ public struct ManagerLocator: Sendable {
 
   private func connect(_ endpoint: ManagerEndpoint, startedNow: Bool, timeout: Duration? = nil) throws(ManagerError) -> Located {
     do {
-      let manager = try endpoint.connect()
+      let manager = try endpoint.connect(connectTimeout: timeout ?? connectTimeout)
       manager.callTimeout = timeout
       let version = try manager.version
       manager.callTimeout = nil

@@ -42,6 +42,21 @@ enum CBus {
     return try unwrap(bus, "sd_bus_open_user")
   }
 
+  /// `sd_bus_open_system_remote`: the system bus of `host` (`[USER@]HOST[:PORT]`) through
+  /// `ssh ... systemd-stdio-bridge`, as `systemctl -H` does. Returns at once: ssh and the
+  /// authentication run in the background until the connection is ready (`isReady`).
+  static func openSystemRemote(host: String) throws(BusError) -> OpaquePointer {
+    var bus: OpaquePointer?
+    let result = host.withCString { sd_bus_open_system_remote(&bus, $0) }
+    if result < 0 { throw BusError(errno: -result, function: "sd_bus_open_system_remote(\(host))") }
+    return try unwrap(bus, "sd_bus_open_system_remote")
+  }
+
+  /// `sd_bus_is_ready`: authenticated and (for a bus client) said Hello.
+  static func isReady(_ bus: OpaquePointer) -> Bool {
+    sd_bus_is_ready(bus) > 0
+  }
+
   /// `sd_bus_new` + `sd_bus_set_address` (+ `sd_bus_set_bus_client`) + `sd_bus_start`.
   static func open(address: String, isBusClient: Bool, description: String?) throws(BusError) -> OpaquePointer {
     var created: OpaquePointer?
@@ -67,9 +82,16 @@ enum CBus {
     return bus
   }
 
-  /// `sd_bus_flush_close_unref`.
+  /// `sd_bus_flush_close_unref` once the connection is ready; before that `sd_bus_close_unref`,
+  /// because flushing a connection still authenticating waits for it (up to sd-bus's 90 s
+  /// authentication timeout: a remote host that never answers would hang the caller). Closing
+  /// also ends the ssh child of a remote connection.
   static func close(bus: OpaquePointer) {
-    _ = sd_bus_flush_close_unref(bus)
+    if sd_bus_is_ready(bus) > 0 {
+      _ = sd_bus_flush_close_unref(bus)
+    } else {
+      _ = sd_bus_close_unref(bus)
+    }
   }
 
   /// `sd_bus_is_bus_client`.

@@ -49,7 +49,7 @@ struct Cleanup: ParsableCommand {
 
   func validate() throws {
     guard timeout >= 0, timeout.isFinite else { throw ValidationError("--timeout must be a number of seconds >= 0") }
-    if signalsOnly && manager.selection != .automatic {
+    if signalsOnly && manager.selection != .automatic && manager.host == nil {
       throw ValidationError("--signals-only uses no manager: it cannot be combined with --system, --user or --bus")
     }
   }
@@ -70,6 +70,15 @@ struct Cleanup: ParsableCommand {
   }
 
   func run() throws {
+    if let host = manager.host {
+      // The remote /proc is not reachable over systemd's D-Bus transport: cgipool scans it there,
+      // with the remote system manager.
+      try RemoteRunner.exec(
+        host: host, connectTimeout: manager.connectTimeout,
+        arguments: ["cleanup", "--config", RemoteRunner.remoteConfigPath(configOptions.path), "--timeout", String(timeout)]
+          + (dryRun ? ["--dry-run"] : []) + (json ? ["--json"] : []) + (includeOtherUsers ? ["--include-other-users"] : [])
+          + (signalsOnly ? ["--signals-only"] : []))
+    }
     let pool = try configOptions.load()
     let settings = (name: pool.name, patterns: pool.orphanPatterns)
     let report: ReapReport

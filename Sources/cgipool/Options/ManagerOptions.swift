@@ -15,18 +15,36 @@ struct ManagerOptions: ParsableArguments {
     valueName: "address"))
   var busAddress: String?
 
+  @Option(name: .customLong("host"), help: ArgumentHelp(
+    "Use the system manager of another machine over ssh, as `systemctl -H` (ssh options from your ssh configuration, or the `ssh` first on PATH).",
+    valueName: "[user@]host[:port]"))
+  var host: String?
+
+  @Option(name: .customLong("connect-timeout"), help: ArgumentHelp(
+    "Seconds connecting to a remote host may take before it is reported unreachable.",
+    valueName: "seconds"))
+  var connectTimeout: Double = 10
+
   @Option(name: .customLong("runtime-dir"), help: ArgumentHelp(
     "The private manager's runtime folder (default: $CGIPOOL_RUNTIME_DIR, else /run/cgipool/<pool>).",
     valueName: "path"))
   var runtimeDirectory: String?
 
   func validate() throws {
-    let chosen = [system ? "--system" : nil, user ? "--user" : nil, busAddress.map { _ in "--bus" }].compactMap { $0 }
+    let chosen = [
+      system ? "--system" : nil, user ? "--user" : nil, busAddress.map { _ in "--bus" }, host.map { _ in "--host" },
+    ].compactMap { $0 }
     if chosen.count > 1 {
       throw ValidationError("\(chosen.joined(separator: ", ")) cannot be combined: choose one manager")
     }
     if let busAddress, busAddress.isEmpty {
       throw ValidationError("--bus needs a D-Bus address")
+    }
+    if let host, let problem = RemoteHost.problem(host) {
+      throw ValidationError("--host \(host): \(problem)")
+    }
+    if !(connectTimeout > 0) || !connectTimeout.isFinite {
+      throw ValidationError("--connect-timeout must be a positive number of seconds")
     }
   }
 
@@ -35,11 +53,14 @@ struct ManagerOptions: ParsableArguments {
     if system { return .system }
     if user { return .user }
     if let busAddress { return .bus(busAddress) }
+    if let host { return .remote(host) }
     return .automatic
   }
 
   /// A locator for `pool` honouring these options.
   func locator(pool: String) -> ManagerLocator {
-    ManagerLocator(selection: selection, pool: pool, runtimeDirectory: runtimeDirectory)
+    var locator = ManagerLocator(selection: selection, pool: pool, runtimeDirectory: runtimeDirectory)
+    locator.connectTimeout = .milliseconds(Int64((connectTimeout * 1000).rounded(.up)))
+    return locator
   }
 }

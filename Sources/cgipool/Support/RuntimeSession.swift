@@ -43,12 +43,15 @@ struct RuntimeSession {
     let busAddress = located.endpoint.kind == .system || located.endpoint.kind == .user ? nil : located.endpoint.address
     // Where journald runs for this manager, output goes to the journal (no StandardOutput=),
     // else to one file per process.
-    let journal = JournalLocation.detect(kind: located.endpoint.kind)
-    let unitLogDirectory = journal == nil ? logDirectory : nil
+    // A remote system manager logs to its own journal, which `cgipool logs --host` reads there
+    // (over ssh); this side reads neither that journal nor files.
+    let remote = located.endpoint.kind == .remote
+    let journal = remote ? nil : JournalLocation.detect(kind: located.endpoint.kind)
+    let unitLogDirectory = journal == nil && !remote ? logDirectory : nil
     let compiled =
       compileUnits
       ? try compile(
-        pool, config: config, logDirectory: unitLogDirectory, journalOutput: journal != nil,
+        pool, config: config, logDirectory: unitLogDirectory, journalOutput: journal != nil || remote,
         version: Int(located.version.prefix { $0.isNumber }), busAddress: busAddress)
       : CompiledPool(poolName: pool.name, units: [])
     let runtime = PoolRuntime(
