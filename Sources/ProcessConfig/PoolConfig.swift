@@ -28,6 +28,11 @@ public struct PoolConfig: Sendable, Equatable {
   public var file: String
   /// The absolute folder of the config file; relative `cwd`s resolve against it.
   public var baseDirectory: String
+  /// Remote machines by name (top-level `hosts`), each `[USER@]HOST[:PORT]`.
+  public var hosts: [String: String] = [:]
+
+  /// The name a process's `host` may use for this machine, and status shows for it.
+  public static let localHostName = "local"
 
   /// Creates a pool from already validated parts.
   public init(

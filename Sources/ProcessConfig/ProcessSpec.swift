@@ -25,6 +25,8 @@ public struct ProcessSpec: Sendable, Equatable {
   public var stopTimeout: Double
   /// Seconds between the process ending and its restart (`restart_delay`).
   public var restartDelay: Double
+  /// The machine it runs on: a name from the pool's `hosts`; nil for this machine.
+  public var host: String?
 
   /// Creates a process description; defaults match the documented config defaults.
   public init(

@@ -1,3 +1,5 @@
+import ProcessConfig
+
 /// A `cgipool` command run on a remote host over plain `ssh`, for what systemd's D-Bus transport
 /// does not carry: the journal (`logs`) and the remote `/proc` (`cleanup`).
 ///

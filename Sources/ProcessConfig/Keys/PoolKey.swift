@@ -2,6 +2,8 @@
 public enum PoolKey: String, ConfigKey {
   /// `build`: the argv run before a `--build` start.
   case build
+  /// `hosts`: remote machines by name, each `[USER@]HOST[:PORT]`.
+  case hosts
   /// `name`: the pool's name.
   case name
   /// `orphan_patterns`: patterns of processes that belong to the pool.
@@ -15,6 +17,10 @@ public enum PoolKey: String, ConfigKey {
     case .build:
       ConfigKeyInfo(
         "An argv the operator scripts run before starting with --build.", type: .stringArray, defaultValue: .null)
+    case .hosts:
+      ConfigKeyInfo(
+        "Remote machines by name, each [USER@]HOST[:PORT] as ssh and systemctl -H take it; processes name one in host.",
+        type: .stringMap, defaultValue: .emptyObject)
     case .name:
       ConfigKeyInfo(
         "The pool's name: the unit <name>.slice and the prefix of every unit.", type: .string,

@@ -10,6 +10,8 @@ public enum ProcessKey: String, ConfigKey {
   case env
   /// `health_check`: readiness and liveness.
   case healthCheck = "health_check"
+  /// `host`: the machine the process runs on, a name from the pool's `hosts`.
+  case host
   /// `restart_delay`: seconds before a restart.
   case restartDelay = "restart_delay"
   /// `restart_policy`: when systemd restarts the process.
@@ -36,6 +38,10 @@ public enum ProcessKey: String, ConfigKey {
       ConfigKeyInfo(
         "How readiness and liveness are checked; null: running is healthy.",
         type: .object(keys: HealthCheckKey.names), defaultValue: .null)
+    case .host:
+      ConfigKeyInfo(
+        "The machine the process runs on: a name from the pool's hosts; null: this machine.",
+        type: .string, defaultValue: .null)
     case .restartDelay:
       ConfigKeyInfo(
         "Seconds between the process ending and its restart.", type: .number,

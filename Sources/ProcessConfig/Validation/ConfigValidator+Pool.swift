@@ -30,14 +30,21 @@ extension ConfigValidator {
       buildCommand = argv(value, at: ConfigPath.root.appending(PoolKey.build), what: "build command").map { .some($0) }
     }
 
+    var hosts: [String: String]? = [:]
+    if let value = root[PoolKey.hosts], value != .null {
+      hosts = self.hosts(value, at: ConfigPath.root.appending(PoolKey.hosts))
+    }
+    // A broken `hosts` still lets each process's `host` be checked against the names it gave.
+    if case .object(let object)? = root[PoolKey.hosts] { hostNames = Set(object.members.map(\.key)) }
+
     guard let processesValue = root[PoolKey.processes] else {
       reportMissing(PoolKey.processes, at: .root)
       return nil
     }
     let processes = self.processes(processesValue, at: ConfigPath.root.appending(PoolKey.processes))
 
-    guard let name, let orphanPatterns, let buildCommand, let processes else { return nil }
-    return PoolConfig(
+    guard let name, let orphanPatterns, let buildCommand, let processes, let hosts else { return nil }
+    var config = PoolConfig(
       name: name,
       processes: processes,
       orphanPatterns: orphanPatterns,
@@ -45,6 +52,8 @@ extension ConfigValidator {
       baseDirectory: baseDirectory,
       buildCommand: buildCommand
     )
+    config.hosts = hosts
+    return config
   }
 
   private mutating func poolName(_ value: JSONValue, at path: ConfigPath) -> String? {

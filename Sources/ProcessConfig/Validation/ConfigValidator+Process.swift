@@ -52,6 +52,9 @@ extension ConfigValidator {
         failed = true
       }
     }
+    if let value = object[ProcessKey.host] {
+      spec.host = take(processHost(value, at: path.appending(ProcessKey.host), hostNames: hostNames), default: nil)
+    }
     var edges: [(dependency: String, index: Int)] = []
     if let value = object[ProcessKey.dependsOn] {
       let result = dependencies(value, of: name, at: path.appending(ProcessKey.dependsOn), allNames: allNames)

@@ -16,6 +16,8 @@ struct ConfigValidator {
   let file: String
   let baseDirectory: String
   private(set) var diagnostics: [ConfigDiagnostic] = []
+  /// The names under `hosts`, which a process's `host` must use.
+  var hostNames: Set<String> = []
 
   /// Creates a validator for the document named `file`.
   init(file: String, baseDirectory: String) {

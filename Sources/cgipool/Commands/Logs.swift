@@ -1,5 +1,6 @@
 import ArgumentParser
 import CgiPoolRuntime
+import ProcessConfig
 import Foundation
 import SystemdBus
 import UnitCompiler

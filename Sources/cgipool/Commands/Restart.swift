@@ -15,6 +15,14 @@ struct Restart: ParsableCommand {
   var processes: [String] = []
 
   func run() throws {
+    if let across = try AcrossHosts.plan(config: configOptions, manager: managerOptions, processes: processes) {
+      // Dependents on any host go down with a restarted process, so bring them back too.
+      let affected = across.plan.withDependents(processes)
+      let stopped = across.stop(processes, force: false, timeout: nil)
+      let started = try across.start(processes.isEmpty ? [] : affected.sorted())
+      if !(stopped && started) { throw ExitCode.failure }
+      return
+    }
     guard let session = try RuntimeSession.open(
       config: configOptions, manager: managerOptions, startPrivate: true, processes: processes) else {
       throw ExitCode.failure

@@ -29,6 +29,15 @@ struct Start: ParsableCommand {
   var monitor = false
 
   func run() throws {
+    if let across = try AcrossHosts.plan(config: configOptions, manager: managerOptions, processes: processes) {
+      if monitor || cleanup {
+        throw ValidationError("--monitor and --cleanup work on one host: use them with --host for a pool across hosts")
+      }
+      let succeeded = try across.start(processes)
+      if Interrupts.requested { throw ExitCode(130) }
+      if !succeeded { throw ExitCode.failure }
+      return
+    }
     guard let session = try RuntimeSession.open(
       config: configOptions, manager: managerOptions, startPrivate: true, processes: processes) else {
       throw ExitCode.failure

@@ -23,6 +23,15 @@ struct Status: ParsableCommand {
   var json = false
 
   func run() throws {
+    if let across = try AcrossHosts.plan(config: configOptions, manager: managerOptions, processes: processes) {
+      let result = across.status(processes)
+      print(
+        json
+          ? StatusFormatter.json(pool: across.plan.pool.name, hosts: result.hosts)
+          : StatusFormatter.table(pool: across.plan.pool.name, hosts: result.hosts))
+      if !result.allActive { throw ExitCode(3) }
+      return
+    }
     guard let session = try RuntimeSession.open(
       config: configOptions, manager: managerOptions, startPrivate: false, processes: processes, compileUnits: false) else {
       let pool = try configOptions.load()

@@ -35,6 +35,15 @@ struct Stop: ParsableCommand {
   }
 
   func run() throws {
+    if let across = try AcrossHosts.plan(config: configOptions, manager: managerOptions, processes: processes) {
+      if cleanup { throw ValidationError("--cleanup works on one host: run `cgipool cleanup --host H` per host") }
+      guard across.stop(processes, force: force, timeout: timeout) else {
+        printError("error: the pool is not stopped on every host (see above)")
+        throw ExitCode.failure
+      }
+      print("nothing of \(processes.isEmpty ? "the pool" : processes.joined(separator: ", ")) is left running on any host")
+      return
+    }
     guard let session = try RuntimeSession.open(
       config: configOptions, manager: managerOptions, startPrivate: false, processes: processes, compileUnits: false) else {
       let pool = try configOptions.load()

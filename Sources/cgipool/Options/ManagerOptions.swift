@@ -1,5 +1,6 @@
 import ArgumentParser
 import CgiPoolRuntime
+import ProcessConfig
 
 /// Options that choose the systemd manager a command talks to; shared by every command that
 /// needs one.

@@ -32,6 +32,89 @@ enum StatusFormatter {
     return lines.joined(separator: "\n")
   }
 
+  /// The table of a pool across hosts: a HOST column, hosts in plan order (this machine first),
+  /// then one line per host naming its manager or why it could not be asked.
+  static func table(pool: String, hosts: [HostStatus]) -> String {
+    var rows: [[String]] = [["HOST", "PROCESS", "STATE", "PID", "UPTIME", "RESTARTS", "MEMORY", "HEALTH", "LAST"]]
+    for host in hosts {
+      if let error = host.error, host.processes.isEmpty {
+        rows.append([host.host, "-", "unreachable", "-", "-", "-", "-", "-", "-"])
+        _ = error
+        continue
+      }
+      for process in host.processes {
+        rows.append([
+          host.host,
+          process.process,
+          "\(process.state)/\(process.subState)",
+          process.mainPID.map(String.init) ?? "-",
+          process.uptimeSeconds.map(Format.duration) ?? "-",
+          String(process.restarts),
+          process.memoryBytes.map(Format.bytes) ?? "-",
+          process.health.map { health in "\(health)" + (process.healthAgeSeconds.map { " \(Format.duration($0)) ago" } ?? "") } ?? "-",
+          process.lastResult,
+        ])
+      }
+    }
+    var lines = ["pool \(pool) across \(hosts.count) hosts"]
+    lines += Format.columns(rows)
+    for host in hosts {
+      let name = host.address.map { "\(host.host) (\($0))" } ?? host.host
+      if let error = host.error {
+        lines.append("host \(name): UNREACHABLE: \(error)")
+      } else if let manager = host.manager {
+        lines.append("host \(name): \(manager)")
+      }
+      for process in host.processes {
+        if let note = process.note { lines.append("note: \(process.process): \(note)") }
+      }
+    }
+    let processes = hosts.flatMap(\.processes)
+    let active = processes.filter(\.isActive).count
+    let unreachable = hosts.filter { $0.error != nil }.count
+    lines.append(
+      "\(active)/\(processes.count) active on \(hosts.count - unreachable) of \(hosts.count) hosts"
+        + (unreachable > 0 ? "; \(unreachable) unreachable" : ""))
+    return lines.joined(separator: "\n")
+  }
+
+  /// The JSON of a pool across hosts: every process carries its `host`; `hosts` lists each
+  /// host's address, manager and error.
+  static func json(pool: String, hosts: [HostStatus]) -> String {
+    struct Row: Encodable {
+      var host: String
+      var status: ProcessStatus
+      func encode(to encoder: Encoder) throws {
+        try status.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(host, forKey: .host)
+      }
+      enum Key: String, CodingKey { case host }
+    }
+    struct Document: Encodable {
+      var pool: String
+      var hosts: [HostSummary]
+      var processes: [Row]
+    }
+    struct HostSummary: Encodable {
+      var host: String
+      var address: String?
+      var manager: String?
+      var error: String?
+      var reachable: Bool
+    }
+    let document = Document(
+      pool: pool,
+      hosts: hosts.map {
+        HostSummary(host: $0.host, address: $0.address, manager: $0.manager, error: $0.error, reachable: $0.error == nil)
+      },
+      processes: hosts.flatMap { host in host.processes.map { Row(host: host.host, status: $0) } })
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let data = (try? encoder.encode(document)) ?? Data("{}".utf8)
+    return String(decoding: data, as: UTF8.self)
+  }
+
   /// Pretty JSON with sorted keys, stable for scripts.
   static func json(_ status: PoolStatus) -> String {
     let encoder = JSONEncoder()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CgiPoolRuntime
+import ProcessConfig
 import Foundation
 
 /// Runs a `cgipool` command on a remote host over `ssh` in place of this process, so its output,

@@ -40,14 +40,23 @@ struct RuntimeSession {
       printError("error: \(error)")
       throw ExitCode.failure
     }
+    return try session(pool: pool, located: located, config: config, compileUnits: compileUnits)
+  }
+
+  /// The session for `pool` on a manager already found: compiles the pool for it (exits 65
+  /// when it cannot) and builds the runtime.
+  static func session(
+    pool: PoolConfig, located: ManagerLocator.Located, config: ConfigOptions, compileUnits: Bool
+  ) throws -> RuntimeSession {
+    let logDirectory = LogLocation.directory(pool: pool.name)
     let busAddress = located.endpoint.kind == .system || located.endpoint.kind == .user ? nil : located.endpoint.address
-    // Where journald runs for this manager, output goes to the journal (no StandardOutput=),
-    // else to one file per process.
     // A remote system manager logs to its own journal, which `cgipool logs --host` reads there
     // (over ssh); this side reads neither that journal nor files.
     let remote = located.endpoint.kind == .remote
     let journal = remote ? nil : JournalLocation.detect(kind: located.endpoint.kind)
     let unitLogDirectory = journal == nil && !remote ? logDirectory : nil
+    // Where journald runs for this manager, output goes to the journal (no StandardOutput=),
+    // else to one file per process.
     let compiled =
       compileUnits
       ? try compile(

@@ -1,4 +1,5 @@
 import CgiPoolRuntime
+import ProcessConfig
 import Foundation
 import SystemdBus
 import Testing
