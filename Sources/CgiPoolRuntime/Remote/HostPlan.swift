@@ -16,6 +16,12 @@ public struct HostPlan: Sendable {
     public var host: String
     /// Its processes in this stage, in start order.
     public var processes: [String]
+
+    /// Creates a step.
+    public init(host: String, processes: [String]) {
+      self.host = host
+      self.processes = processes
+    }
   }
 
   /// The whole pool.

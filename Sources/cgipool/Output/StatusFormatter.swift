@@ -37,9 +37,8 @@ enum StatusFormatter {
   static func table(pool: String, hosts: [HostStatus]) -> String {
     var rows: [[String]] = [["HOST", "PROCESS", "STATE", "PID", "UPTIME", "RESTARTS", "MEMORY", "HEALTH", "LAST"]]
     for host in hosts {
-      if let error = host.error, host.processes.isEmpty {
-        rows.append([host.host, "-", "unreachable", "-", "-", "-", "-", "-", "-"])
-        _ = error
+      if host.error != nil, host.processes.isEmpty {
+        for name in host.names { rows.append([host.host, name, "unknown", "-", "-", "-", "-", "-", "-"]) }
         continue
       }
       for process in host.processes {

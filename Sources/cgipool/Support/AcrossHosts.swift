@@ -223,7 +223,7 @@ struct AcrossHosts {
       let names = plan.processes(on: connection.host).filter { requested.isEmpty || requested.contains($0) }
       var entry = HostStatus(
         host: connection.host, address: plan.address(of: connection.host), manager: nil, error: connection.error,
-        processes: [])
+        processes: [], names: names)
       if let session = connection.session {
         entry.manager = session.located.description
         if !names.isEmpty {
@@ -257,6 +257,8 @@ struct HostStatus: Codable, Equatable {
   var error: String?
   /// Its processes' states.
   var processes: [ProcessStatus]
+  /// The processes asked for on this host (shown as unknown when it could not be asked).
+  var names: [String]
 }
 
 /// Runs `body(0..<count)` on as many threads at once: one per host. Each host's session (its bus

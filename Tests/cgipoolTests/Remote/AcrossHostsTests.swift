@@ -1,0 +1,260 @@
+import CgiPoolTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A pool across three booted containers (real systemd as PID 1 in each), reached the way a user
+/// reaches real machines: `sd_bus_open_system_remote` over ssh to an sshd in each container, on
+/// its own loopback port (the containers share the host's network; traffic stays on 127.0.0.1).
+/// The ssh key, known_hosts and an `ssh` wrapper first on PATH are made here and removed after.
+@Suite(.enabled(if: RemoteTestbed.enabled), .serialized)
+struct AcrossHostsTests {
+  @Test("Three hosts: start gated across hosts, status shows all three, an unreachable host is reported, stop leaves nothing")
+  func threeHostPool() throws {
+    let hosts = try RemoteTestHosts()
+    defer { hosts.tearDown() }
+    let stem = "i16-\(String(getpid(), radix: 36))"
+    let names = ["a", "b", "c"].map { "\(stem)-\($0)" }
+    for name in names { _ = try hosts.boot(name) }
+    let managerPort = try FreePorts.next()
+    let pool = "i16t\(String(getpid(), radix: 36))"
+    // The manager opens its port only after 1 s, so a worker that did not wait would start first.
+    let config = """
+      {"name": "\(pool)",
+       "hosts": {"a": "root@127.0.0.1:\(hosts.ports[names[0]]!)", "b": "root@127.0.0.1:\(hosts.ports[names[1]]!)",
+                 "c": "root@127.0.0.1:\(hosts.ports[names[2]]!)"},
+       "processes": {
+         "manager": {"host": "a", "command": ["/bin/sh", "-c", "sleep 1; exec /usr/bin/python3 -m http.server --bind 127.0.0.1 \(managerPort)"],
+                     "restart_policy": "always", "health_check": {"type": "port", "target": "\(managerPort)", "timeout": 20}},
+         "worker1": {"host": "b", "command": ["/usr/bin/sleep", "600"], "depends_on": ["manager"]},
+         "worker2": {"host": "c", "command": ["/usr/bin/sleep", "600"], "depends_on": ["manager"]}
+       }}
+      """
+    let configPath = hosts.scratch.appendingPathComponent("pool.json").path
+    try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+
+    let start = try CgiPoolBinary.run(["start", "--config", configPath], environment: hosts.environment, timeout: 120)
+    #expect(start.status == 0, "\(start)")
+    #expect(start.stdout.contains("3/3 processes up"), "\(start)")
+    // The gate, as systemd saw it: both workers were forked after the manager became active
+    // (the containers share the kernel, so their monotonic clocks compare).
+    func monotonic(_ container: String, _ unit: String, _ property: String) throws -> UInt64 {
+      let text = try hosts.exec(container, ["systemctl", "show", "--value", "-p", property, unit])
+      return try #require(UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines)), "\(property) of \(unit): \(text)")
+    }
+    let managerActive = try monotonic(names[0], "\(pool)-manager.service", "ActiveEnterTimestampMonotonic")
+    for (container, worker) in [(names[1], "worker1"), (names[2], "worker2")] {
+      let forked = try monotonic(container, "\(pool)-\(worker).service", "ExecMainStartTimestampMonotonic")
+      #expect(forked >= managerActive, "\(worker) forked at \(forked), before the manager was active at \(managerActive)")
+    }
+
+    // One host at a time: --host on status, and logs over plain ssh (cgipool runs there).
+    let hostA = "root@127.0.0.1:\(hosts.ports[names[0]]!)"
+    let single = try CgiPoolBinary.run(["status", "--config", configPath, "--host", hostA, "manager"], environment: hosts.environment)
+    #expect(single.status == 64, "a config with hosts says where each process runs: \(single)")
+    let logs = try CgiPoolBinary.run(["logs", "--config", configPath, "--host", hostA, "manager", "-n", "20"], environment: hosts.environment)
+    #expect(logs.status == 0, "\(logs)")
+    #expect(logs.stdout.contains("healthy: port 127.0.0.1:\(managerPort)"), "the readiness probe's line, from host a's journal: \(logs)")
+
+    // A one-machine config driven on host a with --host: start, status, stop.
+    let soloPath = hosts.scratch.appendingPathComponent("solo.json").path
+    try #"{"name": "\#(pool)s", "processes": {"solo": {"command": ["/usr/bin/sleep", "600"]}}}"#
+      .write(toFile: soloPath, atomically: true, encoding: .utf8)
+    for (command, expected) in [("start", "1/1 processes up"), ("status", "active/running"), ("stop", "stopped     solo")] {
+      let run = try CgiPoolBinary.run([command, "--config", soloPath, "--host", hostA], environment: hosts.environment)
+      #expect(run.status == 0 && run.stdout.contains(expected), "\(command) --host: \(run)")
+      #expect(command != "status" || run.stdout.contains("on system manager on \(hostA) (systemd "), "\(run)")
+    }
+
+    let status = try CgiPoolBinary.run(["status", "--config", configPath], environment: hosts.environment)
+    #expect(status.status == 0, "\(status)")
+    for (host, process) in [("a", "manager"), ("b", "worker1"), ("c", "worker2")] {
+      #expect(status.stdout.split(separator: "\n").contains { $0.hasPrefix("\(host) ") && $0.contains(process) && $0.contains("active/running") }, "\(status)")
+    }
+    let json = try CgiPoolBinary.run(["status", "--config", configPath, "--json"], environment: hosts.environment)
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json)")
+    let rows = try #require(document["processes"] as? [[String: Any]])
+    #expect(Set(rows.compactMap { "\($0["host"] ?? "")/\($0["process"] ?? "")" }) == ["a/manager", "b/worker1", "c/worker2"])
+
+    // Host c goes away (its sshd stops): reported, the others still shown, exit 3, no hang.
+    try hosts.exec(names[2], ["systemctl", "stop", "i16-sshd.service"])
+    let clock = ContinuousClock()
+    let began = clock.now
+    let partial = try CgiPoolBinary.run(
+      ["status", "--config", configPath, "--connect-timeout", "3"], environment: hosts.environment, timeout: 30)
+    #expect(clock.now - began < .seconds(10))
+    #expect(partial.status == 3, "\(partial)")
+    #expect(partial.stdout.contains("host c (root@127.0.0.1:\(hosts.ports[names[2]]!)): UNREACHABLE"), "\(partial)")
+    #expect(partial.stdout.split(separator: "\n").contains { $0.hasPrefix("a ") && $0.contains("active/running") }, "\(partial)")
+    #expect(partial.stdout.split(separator: "\n").contains { $0.hasPrefix("b ") && $0.contains("active/running") }, "\(partial)")
+    #expect(partial.stdout.split(separator: "\n").contains { $0.hasPrefix("c ") && $0.contains("worker2") && $0.contains("unknown") }, "\(partial)")
+    try hosts.startSSHD(names[2])
+
+    let stop = try CgiPoolBinary.run(["stop", "--config", configPath], environment: hosts.environment, timeout: 120)
+    #expect(stop.status == 0, "\(stop)")
+    // Workers stop before the manager they depend on.
+    let lines = stop.stdout.split(separator: "\n").map(String.init)
+    let managerLine = try #require(lines.firstIndex { $0.contains("stopped     manager") }, "\(stop)")
+    for worker in ["worker1", "worker2"] {
+      let index = try #require(lines.firstIndex { $0.contains("stopped     \(worker)") }, "\(stop)")
+      #expect(index < managerLine, "\(stop)")
+    }
+    // Nothing left: no process of the pool in any container's cgroups, no unit loaded.
+    for name in names {
+      let left = try hosts.exec(
+        name, ["/bin/sh", "-c", "grep -l '\(pool)' /proc/[0-9]*/cgroup 2>/dev/null; systemctl list-units --all --no-legend '\(pool)*'"])
+      #expect(left.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "left on \(name): \(left)")
+    }
+  }
+}
+
+/// Everything one test sets up: containers with sshd, the client's key and configuration.
+/// Where the containers come from.
+enum RemoteTestbed {
+  /// The testbed script in the repository (`$CGIPOOL_TESTBED` overrides it).
+  static let testbed =
+    ProcessInfo.processInfo.environment["CGIPOOL_TESTBED"]
+    ?? CgiPoolBinary.packageRoot.appendingPathComponent("ops/testbed/booted-systemd.sh").path
+  /// The sshd set-up run inside each container.
+  static let sshdSetup = CgiPoolBinary.fixtures.appendingPathComponent("testbed-sshd.sh").path
+
+  static let enabled: Bool = {
+    guard FileManager.default.isExecutableFile(atPath: testbed) else {
+      print("skipping pool-across-hosts tests: no testbed script at \(testbed)")
+      return false
+    }
+    if geteuid() == 0 || PrivateManagerFixture.isCI { return true }
+    print("skipping pool-across-hosts tests: booting containers needs root")
+    return false
+  }()
+
+}
+
+final class RemoteTestHosts {
+  let scratch: URL
+  var containers: [String] = []
+  var ports: [String: Int] = [:]
+  var binDirectory: URL { scratch.appendingPathComponent("bin") }
+
+  init() throws {
+    // Under the checkout (bound into the containers): the config must be at the same path there.
+    scratch = CgiPoolBinary.packageRoot.appendingPathComponent(".build/i16-across-\(getpid())")
+    try? FileManager.default.removeItem(at: scratch)
+    try FileManager.default.createDirectory(at: binDirectory, withIntermediateDirectories: true)
+    try Self.shell(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", scratch.appendingPathComponent("id").path])
+    let config = """
+      Host *
+        IdentityFile \(scratch.path)/id
+        IdentitiesOnly yes
+        UserKnownHostsFile \(scratch.path)/known_hosts
+        StrictHostKeyChecking yes
+        BatchMode yes
+      """
+    try config.write(to: scratch.appendingPathComponent("ssh_config"), atomically: true, encoding: .utf8)
+    let wrapper = "#!/bin/sh\nexec /usr/bin/ssh -F '\(scratch.path)/ssh_config' \"$@\"\n"
+    let wrapperURL = binDirectory.appendingPathComponent("ssh")
+    try wrapper.write(to: wrapperURL, atomically: true, encoding: .utf8)
+    chmod(wrapperURL.path, 0o755)
+  }
+
+  /// Boots `name` and starts sshd in it on a free port; returns the port.
+  func boot(_ name: String) throws -> Int {
+    _ = try? Self.shell([RemoteTestbed.testbed, "stop", name])
+    containers.append(name)
+    try Self.shell([RemoteTestbed.testbed, "start", name, "--bind-ro", CgiPoolBinary.packageRoot.path])
+    return try startSSHD(name)
+  }
+
+  /// (Re)starts sshd in `name`, on its port when it had one.
+  @discardableResult
+  func startSSHD(_ name: String) throws -> Int {
+    let port = try ports[name] ?? FreePorts.next()
+    ports[name] = port
+    let key = try String(contentsOf: scratch.appendingPathComponent("id.pub"), encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let hostKey = try Self.shell([RemoteTestbed.testbed, "exec", name, RemoteTestbed.sshdSetup, String(port), key])
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let fields = hostKey.split(separator: " ").prefix(2).joined(separator: " ")
+    let line = "[127.0.0.1]:\(port) \(fields)\n"
+    let knownHosts = scratch.appendingPathComponent("known_hosts")
+    let existing = (try? String(contentsOf: knownHosts, encoding: .utf8)) ?? ""
+    if !existing.contains(line) { try (existing + line).write(to: knownHosts, atomically: true, encoding: .utf8) }
+    // sshd is a Type=exec unit: wait for its port.
+    for _ in 0..<200 where !FreePorts.isOpen(port) { usleep(20_000) }
+    return port
+  }
+
+  /// Runs `argv` inside `name` and returns its output.
+  @discardableResult
+  func exec(_ name: String, _ argv: [String]) throws -> String {
+    try Self.shell([RemoteTestbed.testbed, "exec", name] + argv)
+  }
+
+  /// The environment a cgipool run needs: the ssh wrapper first on PATH.
+  var environment: [String: String] {
+    ["PATH": binDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
+  }
+
+  func tearDown() {
+    for name in containers { _ = try? Self.shell([RemoteTestbed.testbed, "stop", name]) }
+    try? FileManager.default.removeItem(at: scratch)
+  }
+
+  @discardableResult
+  static func shell(_ argv: [String]) throws -> String {
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("i16-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: output) }
+    // CleanSpawn + waitpid rather than Foundation's Process: the testbed's `start` leaves a
+    // background runner behind, and Process missed the script's own exit (it stayed a zombie).
+    let pid = try CleanSpawn.spawn(argv, stdout: output.path, stderr: nil)
+    var status: Int32 = 0
+    let deadline = Date().addingTimeInterval(180)
+    while waitpid(pid, &status, WNOHANG) == 0 {
+      if Date() > deadline {
+        kill(pid, SIGTERM)
+        _ = waitpid(pid, &status, 0)
+        throw CgiPoolBinary.Failure(description: "\(argv.joined(separator: " ")) did not finish within 180 s")
+      }
+      usleep(20_000)
+    }
+    let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    let text = String(decoding: try Data(contentsOf: output), as: UTF8.self)
+    guard exitStatus == 0 else {
+      throw CgiPoolBinary.Failure(description: "\(argv.joined(separator: " ")) exited \(exitStatus): \(text)")
+    }
+    return text
+  }
+}
+
+
+/// Free loopback ports for sshd and the pool (the containers share the host's network).
+enum FreePorts {
+  static func next() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw CgiPoolBinary.Failure(description: "socket: \(errno)") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    guard bound == 0 else { throw CgiPoolBinary.Failure(description: "bind: \(errno)") }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  static func isOpen(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    } == 0
+  }
+}
