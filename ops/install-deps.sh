@@ -9,8 +9,11 @@
 #   libcurl4-openssl-dev         headers only: the build checks the libcurl constants it uses
 #   systemd-journal-remote       writes the real journal files the journal reader's tests read
 #   systemd-container            systemd-nspawn: the tests boot a real systemd as PID 1 (ops/testbed)
+#   openssh-client               ssh: cgipool --host (sd-bus's remote transport runs it)
+#   openssh-server               sshd in the booted test containers (pool across hosts); never
+#                                started on this machine by the install (see policy-rc.d below)
 set -euo pipefail
-packages=(libsystemd-dev pkg-config systemd systemd-journal-remote systemd-container dbus-user-session util-linux python3 curl libcurl4 libcurl4-openssl-dev procps)
+packages=(libsystemd-dev pkg-config systemd systemd-journal-remote systemd-container dbus-user-session util-linux python3 curl libcurl4 libcurl4-openssl-dev procps openssh-client openssh-server)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -23,4 +26,11 @@ if [ "$(id -u)" != 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# Where no init policy exists, one that refuses service starts is in place for the install, so
+# openssh-server's post-install does not start an sshd on this machine's port 22.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 0755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CgiPoolRuntime
 import Foundation
 import ProcessConfig
 import UnitCompiler
@@ -38,6 +39,10 @@ struct GenerateUnits: ParsableCommand {
   @Option(help: "The systemd version the units are for (254 or newer enables restart backoff).")
   var systemdVersion: Int?
 
+  @Option(name: .customLong("for-host"), help: ArgumentHelp(
+    "For a config with hosts: the units of this host only (a name from hosts, or local).", valueName: "name"))
+  var forHost: String?
+
   func validate() throws {
     if stdout && transient == false && output != "build/units" {
       throw ValidationError("--stdout and --output exclude each other.")
@@ -45,7 +50,17 @@ struct GenerateUnits: ParsableCommand {
   }
 
   func run() throws {
-    let pool = try configOptions.load()
+    var pool = try configOptions.load()
+    let plan = HostPlan(pool: pool)
+    if plan.isSpread || forHost != nil {
+      // One unit set per host: dependencies on other hosts' processes are left out (cgipool
+      // start gates them; unit files cannot).
+      guard let forHost, plan.hosts.contains(forHost) else {
+        throw ValidationError(
+          "the config spreads the pool over hosts: choose one with --for-host (\(plan.hosts.joined(separator: ", ")))")
+      }
+      pool = plan.subPool(for: forHost)
+    }
     let options = CompileOptions(
       probeExecutable: probePath ?? Executable.path,
       searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",

@@ -7,16 +7,7 @@ enum StatusFormatter {
   static func table(_ status: PoolStatus) -> String {
     var rows: [[String]] = [["PROCESS", "STATE", "PID", "UPTIME", "RESTARTS", "MEMORY", "HEALTH", "LAST"]]
     for process in status.processes {
-      rows.append([
-        process.process,
-        "\(process.state)/\(process.subState)",
-        process.mainPID.map(String.init) ?? "-",
-        process.uptimeSeconds.map(Format.duration) ?? "-",
-        String(process.restarts),
-        process.memoryBytes.map(Format.bytes) ?? "-",
-        process.health.map { health in "\(health)" + (process.healthAgeSeconds.map { " \(Format.duration($0)) ago" } ?? "") } ?? "-",
-        process.lastResult.rawValue,
-      ])
+      rows.append(cells(process))
     }
     var lines = ["pool \(status.pool) on \(status.manager)"]
     lines += Format.columns(rows)
@@ -32,6 +23,24 @@ enum StatusFormatter {
     return lines.joined(separator: "\n")
   }
 
+  /// One process's row: PROCESS, STATE, PID, UPTIME, RESTARTS, MEMORY, HEALTH, LAST.
+  static func cells(_ process: ProcessStatus) -> [String] {
+    var health = "-"
+    if let state = process.health {
+      health = "\(state)" + (process.healthAgeSeconds.map { " \(Format.duration($0)) ago" } ?? "")
+    }
+    return [
+      process.process,
+      "\(process.state)/\(process.subState)",
+      process.mainPID.map(String.init) ?? "-",
+      process.uptimeSeconds.map(Format.duration) ?? "-",
+      String(process.restarts),
+      process.memoryBytes.map(Format.bytes) ?? "-",
+      health,
+      process.lastResult.rawValue,
+    ]
+  }
+
   /// The table of a pool across hosts: a HOST column, hosts in plan order (this machine first),
   /// then one line per host naming its manager or why it could not be asked.
   static func table(pool: String, hosts: [HostStatus]) -> String {
@@ -42,17 +51,7 @@ enum StatusFormatter {
         continue
       }
       for process in host.processes {
-        rows.append([
-          host.host,
-          process.process,
-          "\(process.state)/\(process.subState)",
-          process.mainPID.map(String.init) ?? "-",
-          process.uptimeSeconds.map(Format.duration) ?? "-",
-          String(process.restarts),
-          process.memoryBytes.map(Format.bytes) ?? "-",
-          process.health.map { health in "\(health)" + (process.healthAgeSeconds.map { " \(Format.duration($0)) ago" } ?? "") } ?? "-",
-          process.lastResult,
-        ])
+        rows.append([host.host] + cells(process))
       }
     }
     var lines = ["pool \(pool) across \(hosts.count) hosts"]

@@ -29,11 +29,7 @@ struct AcrossHosts {
     if manager.host != nil {
       throw ValidationError("--host cannot be combined with a config that names hosts (\(pool.file)): each process says where it runs")
     }
-    let unknown = processes.filter { pool.processes[$0] == nil }
-    guard unknown.isEmpty else {
-      throw ValidationError(
-        "unknown process \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")) (the pool has: \(pool.processNames.joined(separator: ", ")))")
-    }
+    if let unknown = pool.unknownProcessesMessage(processes) { throw ValidationError(unknown) }
     return AcrossHosts(plan: plan, config: config, manager: manager)
   }
 
