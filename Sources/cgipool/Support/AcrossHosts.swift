@@ -62,7 +62,8 @@ struct AcrossHosts {
         }
         if let located = try locator.locate(startPrivate: startPrivate) {
           connection.session = try RuntimeSession.session(
-            pool: plan.subPool(for: host), located: located, config: config, compileUnits: compileUnits)
+            pool: plan.subPool(for: host), located: located, config: config, manager: manager,
+            compileUnits: compileUnits)
         }
       } catch {
         connection.error = "\(error)"

@@ -6,8 +6,8 @@ import Foundation
 /// Runs a `cgipool` command on a remote host over `ssh` in place of this process, so its output,
 /// exit status and Ctrl+C are the remote command's (`logs -f` keeps streaming).
 enum RemoteRunner {
-  /// The cgipool binary on remote hosts: `$CGIPOOL_REMOTE_BINARY`, else this binary's own path
-  /// (install cgipool at the same path everywhere, as the units' probes need it there too).
+  /// The cgipool binary on remote hosts: `$CGIPOOL_REMOTE_BINARY`, else this binary's own path.
+  /// Remote units run it for their health probes; `logs --host` and `cleanup --host` run it too.
   static var remoteBinary: String {
     if let path = ProcessInfo.processInfo.environment["CGIPOOL_REMOTE_BINARY"], !path.isEmpty { return path }
     return Executable.path

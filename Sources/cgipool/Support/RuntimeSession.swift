@@ -40,13 +40,14 @@ struct RuntimeSession {
       printError("error: \(error)")
       throw ExitCode.failure
     }
-    return try session(pool: pool, located: located, config: config, compileUnits: compileUnits)
+    return try session(pool: pool, located: located, config: config, manager: manager, compileUnits: compileUnits)
   }
 
   /// The session for `pool` on a manager already found: compiles the pool for it (exits 65
   /// when it cannot) and builds the runtime.
   static func session(
-    pool: PoolConfig, located: ManagerLocator.Located, config: ConfigOptions, compileUnits: Bool
+    pool: PoolConfig, located: ManagerLocator.Located, config: ConfigOptions, manager: ManagerOptions,
+    compileUnits: Bool
   ) throws -> RuntimeSession {
     let logDirectory = LogLocation.directory(pool: pool.name)
     let busAddress = located.endpoint.kind == .system || located.endpoint.kind == .user ? nil : located.endpoint.address
@@ -61,7 +62,8 @@ struct RuntimeSession {
       compileUnits
       ? try compile(
         pool, config: config, logDirectory: unitLogDirectory, journalOutput: journal != nil || remote,
-        version: Int(located.version.prefix { $0.isNumber }), busAddress: busAddress)
+        version: Int(located.version.prefix { $0.isNumber }), busAddress: busAddress,
+        probeExecutable: remote ? RemoteRunner.remoteBinary : Executable.path)
       : CompiledPool(poolName: pool.name, units: [])
     let runtime = PoolRuntime(
       pool: pool, compiled: compiled,
@@ -102,10 +104,10 @@ struct RuntimeSession {
   /// Compiles `pool` for this machine; exits 65 with every problem when it cannot.
   static func compile(
     _ pool: PoolConfig, config: ConfigOptions, logDirectory: String?, journalOutput: Bool = false, version: Int?,
-    busAddress: String?
+    busAddress: String?, probeExecutable: String = Executable.path
   ) throws -> CompiledPool {
     let options = CompileOptions(
-      probeExecutable: Executable.path,
+      probeExecutable: probeExecutable,
       searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
       logDirectory: logDirectory, journalOutput: journalOutput, managerVersion: version, busAddress: busAddress)
     do {

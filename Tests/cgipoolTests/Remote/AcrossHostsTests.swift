@@ -10,16 +10,28 @@ import Testing
 /// reaches real machines: `sd_bus_open_system_remote` over ssh to an sshd in each container, on
 /// its own loopback port (the containers share the host's network; traffic stays on 127.0.0.1).
 /// The ssh key, known_hosts and an `ssh` wrapper first on PATH are made here and removed after.
-@Suite(.enabled(if: RemoteTestbed.enabled), .serialized)
+@Suite(.enabled(if: BootedSystemd.enabled), .serialized)
 struct AcrossHostsTests {
   @Test("Three hosts: start gated across hosts, status shows all three, an unreachable host is reported, stop leaves nothing")
   func threeHostPool() throws {
+    try #require(
+      BootedSystemd.checkoutInside == BootedSystemd.packageRoot,
+      "remote hosts need the checkout at the same path (the config, cwd and probe binary); it is under a path the testbed cannot bind")
     let hosts = try RemoteTestHosts()
     defer { hosts.tearDown() }
-    let stem = "i16-\(String(getpid(), radix: 36))"
-    let names = ["a", "b", "c"].map { "\(stem)-\($0)" }
-    for name in names { _ = try hosts.boot(name) }
-    let managerPort = try FreePorts.next()
+    try BootedSystemd.with(BootedSystemd.uniqueName("i16-a")) { a in
+      try BootedSystemd.with(BootedSystemd.uniqueName("i16-b")) { b in
+        try BootedSystemd.with(BootedSystemd.uniqueName("i16-c")) { c in
+          for box in [a, b, c] { try hosts.startSSHD(box) }
+          try threeHostPool(hosts: hosts, boxes: [a, b, c])
+        }
+      }
+    }
+  }
+
+  func threeHostPool(hosts: RemoteTestHosts, boxes: [BootedSystemd]) throws {
+    let names = boxes.map(\.name)
+    let managerPort = FreePort.next()
     let pool = "i16t\(String(getpid(), radix: 36))"
     // The manager opens its port only after 1 s, so a worker that did not wait would start first.
     let config = """
@@ -42,7 +54,7 @@ struct AcrossHostsTests {
     // The gate, as systemd saw it: both workers were forked after the manager became active
     // (the containers share the kernel, so their monotonic clocks compare).
     func monotonic(_ container: String, _ unit: String, _ property: String) throws -> UInt64 {
-      let text = try hosts.exec(container, ["systemctl", "show", "--value", "-p", property, unit])
+      let text = try hosts.exec(boxes[names.firstIndex(of: container)!], ["systemctl", "show", "--value", "-p", property, unit])
       return try #require(UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines)), "\(property) of \(unit): \(text)")
     }
     let managerActive = try monotonic(names[0], "\(pool)-manager.service", "ActiveEnterTimestampMonotonic")
@@ -80,7 +92,7 @@ struct AcrossHostsTests {
     #expect(Set(rows.compactMap { "\($0["host"] ?? "")/\($0["process"] ?? "")" }) == ["a/manager", "b/worker1", "c/worker2"])
 
     // Host c goes away (its sshd stops): reported, the others still shown, exit 3, no hang.
-    try hosts.exec(names[2], ["systemctl", "stop", "i16-sshd.service"])
+    try hosts.exec(boxes[2], ["systemctl", "stop", "i16-sshd.service"])
     let clock = ContinuousClock()
     let began = clock.now
     let partial = try CgiPoolBinary.run(
@@ -91,7 +103,7 @@ struct AcrossHostsTests {
     #expect(partial.stdout.split(separator: "\n").contains { $0.hasPrefix("a ") && $0.contains("active/running") }, "\(partial)")
     #expect(partial.stdout.split(separator: "\n").contains { $0.hasPrefix("b ") && $0.contains("active/running") }, "\(partial)")
     #expect(partial.stdout.split(separator: "\n").contains { $0.hasPrefix("c ") && $0.contains("worker2") && $0.contains("unknown") }, "\(partial)")
-    try hosts.startSSHD(names[2])
+    try hosts.startSSHD(boxes[2])
 
     let stop = try CgiPoolBinary.run(["stop", "--config", configPath], environment: hosts.environment, timeout: 120)
     #expect(stop.status == 0, "\(stop)")
@@ -103,48 +115,33 @@ struct AcrossHostsTests {
       #expect(index < managerLine, "\(stop)")
     }
     // Nothing left: no process of the pool in any container's cgroups, no unit loaded.
-    for name in names {
+    for (name, box) in zip(names, boxes) {
       let left = try hosts.exec(
-        name, ["/bin/sh", "-c", "grep -l '\(pool)' /proc/[0-9]*/cgroup 2>/dev/null; systemctl list-units --all --no-legend '\(pool)*'"])
+        box, ["/bin/sh", "-c", "grep -l '\(pool)' /proc/[0-9]*/cgroup 2>/dev/null; systemctl list-units --all --no-legend '\(pool)*'"])
       #expect(left.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "left on \(name): \(left)")
     }
   }
 }
 
 /// Everything one test sets up: containers with sshd, the client's key and configuration.
-/// Where the containers come from.
-enum RemoteTestbed {
-  /// The testbed script in the repository (`$CGIPOOL_TESTBED` overrides it).
-  static let testbed =
-    ProcessInfo.processInfo.environment["CGIPOOL_TESTBED"]
-    ?? CgiPoolBinary.packageRoot.appendingPathComponent("ops/testbed/booted-systemd.sh").path
+/// The client side of the remote hosts: an ssh key, known_hosts and an `ssh` wrapper first on
+/// PATH (the way a user points sd-bus's ssh at options), all in a scratch folder removed after;
+/// and, per booted container, sshd on a free loopback port.
+final class RemoteTestHosts {
+  let scratch: URL
+  var ports: [String: Int] = [:]
+  var binDirectory: URL { scratch.appendingPathComponent("bin") }
   /// The sshd set-up run inside each container.
   static let sshdSetup = CgiPoolBinary.fixtures.appendingPathComponent("testbed-sshd.sh").path
 
-  static let enabled: Bool = {
-    guard FileManager.default.isExecutableFile(atPath: testbed) else {
-      print("skipping pool-across-hosts tests: no testbed script at \(testbed)")
-      return false
-    }
-    if geteuid() == 0 || PrivateManagerFixture.isCI { return true }
-    print("skipping pool-across-hosts tests: booting containers needs root")
-    return false
-  }()
-
-}
-
-final class RemoteTestHosts {
-  let scratch: URL
-  var containers: [String] = []
-  var ports: [String: Int] = [:]
-  var binDirectory: URL { scratch.appendingPathComponent("bin") }
-
   init() throws {
-    // Under the checkout (bound into the containers): the config must be at the same path there.
+    // Under the checkout, which the containers see at the same path: the config and the
+    // processes' working directory must be at the same path there.
     scratch = CgiPoolBinary.packageRoot.appendingPathComponent(".build/i16-across-\(getpid())")
     try? FileManager.default.removeItem(at: scratch)
     try FileManager.default.createDirectory(at: binDirectory, withIntermediateDirectories: true)
-    try Self.shell(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", scratch.appendingPathComponent("id").path])
+    try HostCommand.run(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", scratch.appendingPathComponent("id").path])
+      .requiringSuccess("ssh-keygen")
     let config = """
       Host *
         IdentityFile \(scratch.path)/id
@@ -160,37 +157,29 @@ final class RemoteTestHosts {
     chmod(wrapperURL.path, 0o755)
   }
 
-  /// Boots `name` and starts sshd in it on a free port; returns the port.
-  func boot(_ name: String) throws -> Int {
-    _ = try? Self.shell([RemoteTestbed.testbed, "stop", name])
-    containers.append(name)
-    try Self.shell([RemoteTestbed.testbed, "start", name, "--bind-ro", CgiPoolBinary.packageRoot.path])
-    return try startSSHD(name)
-  }
-
-  /// (Re)starts sshd in `name`, on its port when it had one.
+  /// (Re)starts sshd in `box`, on its port when it had one; returns the port.
   @discardableResult
-  func startSSHD(_ name: String) throws -> Int {
-    let port = try ports[name] ?? FreePorts.next()
-    ports[name] = port
+  func startSSHD(_ box: BootedSystemd) throws -> Int {
+    let port = ports[box.name] ?? FreePort.next()
+    ports[box.name] = port
     let key = try String(contentsOf: scratch.appendingPathComponent("id.pub"), encoding: .utf8)
       .trimmingCharacters(in: .whitespacesAndNewlines)
-    let hostKey = try Self.shell([RemoteTestbed.testbed, "exec", name, RemoteTestbed.sshdSetup, String(port), key])
-      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let hostKey = try box.run([try box.inside(Self.sshdSetup), String(port), key]).requiringSuccess("sshd in \(box.name)")
+      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     let fields = hostKey.split(separator: " ").prefix(2).joined(separator: " ")
     let line = "[127.0.0.1]:\(port) \(fields)\n"
     let knownHosts = scratch.appendingPathComponent("known_hosts")
     let existing = (try? String(contentsOf: knownHosts, encoding: .utf8)) ?? ""
     if !existing.contains(line) { try (existing + line).write(to: knownHosts, atomically: true, encoding: .utf8) }
-    // sshd is a Type=exec unit: wait for its port.
-    for _ in 0..<200 where !FreePorts.isOpen(port) { usleep(20_000) }
+    // sshd is a Type=exec unit: wait until it accepts connections.
+    for _ in 0..<250 where !Self.accepts(port) { usleep(20_000) }
     return port
   }
 
-  /// Runs `argv` inside `name` and returns its output.
+  /// Runs `argv` inside `box` and returns its output (failing when it fails).
   @discardableResult
-  func exec(_ name: String, _ argv: [String]) throws -> String {
-    try Self.shell([RemoteTestbed.testbed, "exec", name] + argv)
+  func exec(_ box: BootedSystemd, _ argv: [String]) throws -> String {
+    try box.run(argv).requiringSuccess(argv.joined(separator: " ")).stdout
   }
 
   /// The environment a cgipool run needs: the ssh wrapper first on PATH.
@@ -199,54 +188,10 @@ final class RemoteTestHosts {
   }
 
   func tearDown() {
-    for name in containers { _ = try? Self.shell([RemoteTestbed.testbed, "stop", name]) }
     try? FileManager.default.removeItem(at: scratch)
   }
 
-  @discardableResult
-  static func shell(_ argv: [String]) throws -> String {
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("i16-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: output) }
-    // CleanSpawn + waitpid rather than Foundation's Process: the testbed's `start` leaves a
-    // background runner behind, and Process missed the script's own exit (it stayed a zombie).
-    let pid = try CleanSpawn.spawn(argv, stdout: output.path, stderr: nil)
-    var status: Int32 = 0
-    let deadline = Date().addingTimeInterval(180)
-    while waitpid(pid, &status, WNOHANG) == 0 {
-      if Date() > deadline {
-        kill(pid, SIGTERM)
-        _ = waitpid(pid, &status, 0)
-        throw CgiPoolBinary.Failure(description: "\(argv.joined(separator: " ")) did not finish within 180 s")
-      }
-      usleep(20_000)
-    }
-    let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    let text = String(decoding: try Data(contentsOf: output), as: UTF8.self)
-    guard exitStatus == 0 else {
-      throw CgiPoolBinary.Failure(description: "\(argv.joined(separator: " ")) exited \(exitStatus): \(text)")
-    }
-    return text
-  }
-}
-
-
-/// Free loopback ports for sshd and the pool (the containers share the host's network).
-enum FreePorts {
-  static func next() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw CgiPoolBinary.Failure(description: "socket: \(errno)") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    guard bound == 0 else { throw CgiPoolBinary.Failure(description: "bind: \(errno)") }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    return Int(UInt16(bigEndian: address.sin_port))
-  }
-
-  static func isOpen(_ port: Int) -> Bool {
+  static func accepts(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
