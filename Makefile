@@ -3,7 +3,7 @@ SWIFT ?= swift
 CGIPOOL := .build/release/cgipool
 CONFIG ?= $(if $(CGI_POOL_CONFIG),$(CGI_POOL_CONFIG),ops/process_config.json)
 
-.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench
+.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench bench-hosts
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -45,3 +45,6 @@ units: build ## Write the pool's unit files into build/units/.
 
 bench: ## Run the benchmarks and write BENCHMARKS.md.
 	bench/run.sh
+
+bench-hosts: ## Pool across hosts: status and cold start on three booted containers (root).
+	nice -n 10 bench/across_hosts.py
