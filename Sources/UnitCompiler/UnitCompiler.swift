@@ -71,8 +71,8 @@ public struct UnitCompiler: Sendable {
     var units = [Self.slice(pool: pool, names: names), Self.target(pool: pool, names: names)]
     for context in contexts {
       units.append(Self.service(context))
-      units += HealthMapper.livenessUnits(context)
     }
+    if let health = HealthMapper.healthUnit(contexts) { units.append(health) }
     return CompiledPool(poolName: pool.name, units: units)
   }
 
@@ -103,7 +103,9 @@ public struct UnitCompiler: Sendable {
 
   /// The pool's target: wants every process, so one start or stop reaches them all.
   static func target(pool: PoolConfig, names: UnitNames) -> UnitDefinition {
-    let services = pool.topologicalOrder().map(names.service)
+    // The health unit too, so `systemctl start <pool>.target` starts the liveness checks.
+    let hasHealth = pool.processes.values.contains(where: HealthMapper.hasLiveness)
+    let services = pool.topologicalOrder().map(names.service) + (hasHealth ? [names.health] : [])
     return UnitDefinition(
       name: names.target, kind: .target,
       sections: [

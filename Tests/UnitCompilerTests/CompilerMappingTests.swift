@@ -10,8 +10,7 @@ import UnitCompiler
       compiled.units.map(\.name) == [
         "demo.slice", "demo.target",
         "demo-warmup.service", "demo-worker_a.service", "demo-worker_b.service",
-        "demo-pool_manager.service", "demo-pool_manager.liveness.timer", "demo-pool_manager.liveness.service",
-        "demo-proxy.service",
+        "demo-pool_manager.service", "demo-proxy.service", "demo.health.service",
       ])
   }
 
@@ -60,19 +59,37 @@ import UnitCompiler
     #expect(compiled.unit(named: "demo-worker_a.service")?.values(of: "ExecStartPost").isEmpty == true)
   }
 
-  @Test func livenessOnlyForAlwaysWithHealthCheck() {
-    let liveness = compiled.units.filter { $0.name.contains(".liveness.") }.map(\.name)
-    #expect(liveness == ["demo-pool_manager.liveness.timer", "demo-pool_manager.liveness.service"])
-    #expect(compiled.unit(named: "demo-pool_manager.service")?.values(of: "Wants") == [.unitNames(["demo-pool_manager.liveness.timer"])])
+  @Test func livenessOnlyForAlwaysWithHealthCheck() throws {
+    let health = try #require(compiled.unit(named: "demo.health.service"))
+    guard case .exec(let command)? = health.values(of: "ExecStart").first else {
+      Issue.record("no ExecStart")
+      return
+    }
+    let checks = command.argv.enumerated().filter { $0.offset > 0 && command.argv[$0.offset - 1] == "--check" }.map(\.element)
+    #expect(checks.count == 1)
+    let check = try LivenessCheck.parse(checks[0]).get()
+    #expect(check.process == "pool_manager" && check.unit == "demo-pool_manager.service")
+    #expect(check.kind == "http" && check.failureThreshold == 3)
+    #expect(check.workingDirectory == "/srv/pool")
+    #expect(check.environment.map(\.name) == ["POOL_SIZE"])
+    #expect(try LivenessCheck.parse(check.argument).get().argument == check.argument)
+    // The target wants it, so `systemctl start demo.target` checks too.
+    #expect(compiled.unit(named: "demo.target")?.values(of: "Wants").first == .unitNames([
+      "demo-warmup.service", "demo-worker_a.service", "demo-worker_b.service", "demo-pool_manager.service",
+      "demo-proxy.service", "demo.health.service",
+    ]))
   }
 
-  @Test func livenessCheckUnitHasNoStartLimitButTheMainUnitDoes() throws {
-    // Each check starts the oneshot again; the default 5-in-10s limit would end short intervals.
-    let check = try #require(compiled.unit(named: "demo-pool_manager.liveness.service"))
-    #expect(check.values(of: "StartLimitIntervalSec") == [.microseconds(0)])
+  @Test func healthUnitIsSupervisedWithAWatchdog() throws {
+    let health = try #require(compiled.unit(named: "demo.health.service"))
+    #expect(health.values(of: "Type") == [.string("notify")])
+    #expect(health.values(of: "WatchdogSec") == [.microseconds(20_000_000)])
+    #expect(health.values(of: "Restart") == [.string("always")])
+    #expect(health.values(of: "Slice") == [.string("demo.slice")])
     let main = try #require(compiled.unit(named: "demo-pool_manager.service"))
     #expect(main.values(of: "StartLimitIntervalSec") == [.microseconds(60_000_000)])
     #expect(main.values(of: "StartLimitBurst") == [.count(5)])
+    #expect(main.values(of: "Wants").isEmpty)
     #expect(StartLimit.summary == "5 starts in 60s")
   }
 

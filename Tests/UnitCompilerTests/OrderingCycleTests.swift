@@ -23,7 +23,7 @@ import UnitCompiler
       try file.text.write(toFile: folder.path + "/" + file.name, atomically: true, encoding: .utf8)
       paths.append(folder.path + "/" + file.name)
     }
-    #expect(paths.contains { $0.hasSuffix(".liveness.timer") }, "the pool must have a liveness timer")
+    #expect(paths.contains { $0.hasSuffix(".health.service") }, "the pool must have a health unit")
     try FileManager.default.createDirectory(atPath: folder.path + "/run", withIntermediateDirectories: true)
     // verify starts every given unit in a dry-run transaction; a user manager needs a runtime folder.
     let result = try Command.run(

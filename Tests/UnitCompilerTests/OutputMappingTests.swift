@@ -8,11 +8,18 @@ import UnitCompiler
     var options = TestPools.options
     options.logDirectory = "/var/log/cgipool/demo"
     let compiled = try UnitCompiler(options: options).compile(TestPools.demo())
-    for name in ["demo-pool_manager.service", "demo-pool_manager.liveness.service"] {
-      let unit = try #require(compiled.unit(named: name))
-      #expect(unit.values(of: "StandardOutput") == [.appendFile("/var/log/cgipool/demo/pool_manager.log")])
-      #expect(unit.values(of: "StandardError") == [.appendFile("/var/log/cgipool/demo/pool_manager.log")])
+    let unit = try #require(compiled.unit(named: "demo-pool_manager.service"))
+    #expect(unit.values(of: "StandardOutput") == [.appendFile("/var/log/cgipool/demo/pool_manager.log")])
+    #expect(unit.values(of: "StandardError") == [.appendFile("/var/log/cgipool/demo/pool_manager.log")])
+    // The health unit's own output has a file of its own (no process can be called `demo.health`);
+    // each process's liveness lines go to that process's file, named in its check.
+    let health = try #require(compiled.unit(named: "demo.health.service"))
+    #expect(health.values(of: "StandardOutput") == [.appendFile("/var/log/cgipool/demo/demo.health.log")])
+    guard case .exec(let command)? = health.values(of: "ExecStart").first, let argument = command.argv.last else {
+      Issue.record("no ExecStart")
+      return
     }
+    #expect(try LivenessCheck.parse(argument).get().logFile == "/var/log/cgipool/demo/pool_manager.log")
   }
 
   @Test func withoutLogDirectoryNoUnitSetsOutput() throws {
@@ -28,7 +35,7 @@ import UnitCompiler
     var options = TestPools.options
     options.journalOutput = true
     let compiled = try UnitCompiler(options: options).compile(TestPools.demo())
-    for name in ["demo-pool_manager.service", "demo-pool_manager.liveness.service", "demo-warmup.service"] {
+    for name in ["demo-pool_manager.service", "demo.health.service", "demo-warmup.service"] {
       let unit = try #require(compiled.unit(named: name))
       #expect(unit.values(of: "StandardOutput") == [.string("journal")], "\(name)")
       #expect(unit.values(of: "StandardError") == [.string("journal")], "\(name)")

@@ -47,7 +47,11 @@ import UnitCompiler
         #expect(service.values(of: "After") == (dependencies.isEmpty ? [] : [.unitNames(dependencies)]))
         #expect(service.values(of: "ExecStartPost").count == (spec.healthCheck == nil ? 0 : 1))
         let liveness = spec.restartPolicy == .always && spec.healthCheck != nil
-        #expect((compiled.unit(named: names.livenessTimer(name)) != nil) == liveness)
+        let checked = compiled.unit(named: names.health)?.values(of: "ExecStart").contains { value in
+          guard case .exec(let command) = value else { return false }
+          return command.argv.contains { $0.hasPrefix("{\"process\":\"\(name)\",") }
+        } ?? false
+        #expect(checked == liveness)
         // Dependencies come before dependents in the unit list, so transient creation order is valid.
         let position = compiled.units.firstIndex { $0.name == service.name }!
         for dependency in dependencies {

@@ -45,8 +45,8 @@ import Testing
     let files = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
     #expect(
       files == [
-        "cgipool-pool_manager.liveness.service", "cgipool-pool_manager.liveness.timer", "cgipool-pool_manager.service",
-        "cgipool-yarp_proxy.service", "cgipool.slice", "cgipool.target", "other.service",
+        "cgipool-pool_manager.service", "cgipool-yarp_proxy.service", "cgipool.health.service", "cgipool.slice",
+        "cgipool.target", "other.service",
       ])
   }
 

@@ -94,6 +94,12 @@ final class HostResolver: @unchecked Sendable {
     return lookup.answer!
   }
 
+  /// The addresses of `host:port` when known without waiting: numeric, or answered before.
+  func known(host: String, port: UInt16) -> [Address]? {
+    if let numeric = Self.numeric(host: host, port: port) { return numeric }
+    return lock.withLock { answers["\(host) \(port)"] }
+  }
+
   /// `host` as a numeric IPv4 or IPv6 address, without asking any resolver.
   static func numeric(host: String, port: UInt16) -> [Address]? {
     var hints = addrinfo()

@@ -29,32 +29,58 @@ enum ProbeAttempt {
 
   /// A plain HTTP/1.0 GET over a socket: cheap to start, no redirects followed.
   static func httpGet(_ url: URL, timeout: Double) -> Result<String, Failure> {
-    let host = url.host ?? "127.0.0.1"
-    let port = UInt16(url.port ?? 80)
+    let request = HTTPRequest(url)
     let deadline = MonotonicClock.now() + timeout
-    let socketResult = TCPConnection.open(host: host, port: port, timeout: timeout)
+    let socketResult = TCPConnection.open(host: request.host, port: request.port, timeout: timeout)
     guard case .success(let socket) = socketResult else {
       if case .failure(let failure) = socketResult { return .failure(failure) }
       return .failure(Failure(message: "cannot connect"))
     }
     defer { close(socket) }
-    // Sent as written: the decoded path could carry spaces or CRLF into the request line.
-    let encodedPath = url.path(percentEncoded: true)
-    var path = encodedPath.isEmpty ? "/" : encodedPath
-    if let query = url.query(percentEncoded: true) { path += "?" + query }
-    let hostHeader = host.contains(":") ? "[\(host)]" : host
-    let request = "GET \(path) HTTP/1.0\r\nHost: \(hostHeader):\(port)\r\nUser-Agent: cgipool-probe\r\nConnection: close\r\n\r\n"
-    guard TCPConnection.sendAll(socket, Array(request.utf8)) else {
+    guard TCPConnection.sendAll(socket, request.bytes) else {
       return .failure(Failure(message: "connection closed while sending the request"))
     }
-    guard let line = TCPConnection.readStatusLine(socket, deadline: deadline) else {
-      return .failure(Failure(message: "no HTTP status line within the timeout"))
+    return HTTPRequest.interpret(statusLine: TCPConnection.readStatusLine(socket, deadline: deadline))
+  }
+
+  /// The GET a plain-HTTP check sends, and how its answer is read.
+  struct HTTPRequest {
+    /// The host to connect to.
+    var host: String
+    /// The port to connect to.
+    var port: UInt16
+    /// The request, ready to send.
+    var bytes: [UInt8]
+
+    /// The request for `url`.
+    init(_ url: URL) {
+      host = url.host ?? "127.0.0.1"
+      port = UInt16(url.port ?? 80)
+      // Sent as written: the decoded path could carry spaces or CRLF into the request line.
+      let encodedPath = url.path(percentEncoded: true)
+      var path = encodedPath.isEmpty ? "/" : encodedPath
+      if let query = url.query(percentEncoded: true) { path += "?" + query }
+      let hostHeader = host.contains(":") ? "[\(host)]" : host
+      bytes = Array("GET \(path) HTTP/1.0\r\nHost: \(hostHeader):\(port)\r\nUser-Agent: cgipool-probe\r\nConnection: close\r\n\r\n".utf8)
     }
-    let parts = line.split(separator: " ", maxSplits: 2)
-    guard parts.count >= 2, parts[0].hasPrefix("HTTP/") else {
-      return .failure(Failure(message: "not an HTTP answer: \(line.prefix(60))"))
+
+    /// 200 is healthy; anything else, or no status line within the timeout, is not.
+    static func interpret(statusLine line: String?) -> Result<String, Failure> {
+      guard let line else { return .failure(Failure(message: "no HTTP status line within the timeout")) }
+      let parts = line.split(separator: " ", maxSplits: 2)
+      guard parts.count >= 2, parts[0].hasPrefix("HTTP/") else {
+        return .failure(Failure(message: "not an HTTP answer: \(line.prefix(60))"))
+      }
+      return parts[1] == "200" ? .success("HTTP \(parts[1])") : .failure(Failure(message: "HTTP \(parts.dropFirst().joined(separator: " "))"))
     }
-    return parts[1] == "200" ? .success("HTTP \(parts[1])") : .failure(Failure(message: "HTTP \(parts.dropFirst().joined(separator: " "))"))
+
+    /// The status line in `buffer` once a line has arrived (or `closed` says no more will), else nil.
+    static func statusLine(in buffer: [UInt8], closed: Bool) -> String? {
+      if let end = buffer.firstIndex(of: 10) {
+        return String(decoding: buffer[..<end], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      }
+      return closed && !buffer.isEmpty ? String(decoding: buffer, as: UTF8.self) : nil
+    }
   }
 
   /// HTTPS through libcurl (loaded on first use), with redirects refused so a 30x counts as unhealthy.

@@ -19,8 +19,9 @@ extension PoolRuntime {
     var watched: [String: (process: String, liveness: Bool)] = [:]
     for process in pool.topologicalOrder() {
       watched[names.service(process)] = (process, false)
-      watched[names.livenessService(process)] = (process, true)
     }
+    // Liveness results come from the health unit's state file, read after each wait.
+    var lastHealth = healthState?.read() ?? [:]
     var last: [String: UnitState] = [:]
     for unit in watched.keys {
       if let state = try manager.unitState(unit) { last[unit] = state }
@@ -43,6 +44,19 @@ extension PoolRuntime {
           onEvent(event)
         }
       }
+      if let healthState {
+        let health = healthState.read()
+        for event in Self.healthEvents(before: lastHealth, now: health, order: pool.topologicalOrder()) { onEvent(event) }
+        lastHealth = health
+      }
+    }
+  }
+
+  /// One `.health` event per process whose published check is newer than before, in start order.
+  static func healthEvents(before: [String: HealthRecord], now: [String: HealthRecord], order: [String]) -> [MonitorEvent] {
+    order.compactMap { process in
+      guard let record = now[process], record.checkedMonotonic != before[process]?.checkedMonotonic else { return nil }
+      return .health(process: process, healthy: record.healthy, detail: record.healthy ? nil : record.message)
     }
   }
 

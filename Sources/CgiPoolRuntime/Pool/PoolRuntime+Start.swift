@@ -75,8 +75,7 @@ extension PoolRuntime {
     var jobs: [String: String] = [:]  // job path -> process
     // One listing says which units are loaded at all; on a cold start none is, and each unit
     // goes straight to StartTransientUnit instead of first asking for its state one by one.
-    let loaded = try manager.listedStates(
-      processes.flatMap { [names.service($0), names.livenessService($0), names.livenessTimer($0)] })
+    let loaded = try manager.listedStates(processes.map(names.service) + [names.health])
     for process in processes {
       let unit = names.service(process)
       guard let definition = compiled.unit(named: unit) else { continue }
@@ -86,7 +85,6 @@ extension PoolRuntime {
           definitionDiffers(state, definition).map { .restartNeeded($0) } ?? .alreadyRunning
         results[process] = ProcessStartResult(process: process, unit: unit, outcome: outcome)
         progress(.finished(results[process]!))
-        try ensureLiveness(process, loaded: loaded)
         continue
       }
       // An activating unit gets StartUnit too: systemd merges it into the start job
@@ -106,9 +104,8 @@ extension PoolRuntime {
       jobs[job] = process
       submitted.append(unit)
       progress(.submitted(process: process, unit: unit))
-      try ensureLiveness(process, loaded: loaded)
-      submitted += [names.livenessService(process), names.livenessTimer(process)].filter { compiled.unit(named: $0) != nil }
     }
+    if try ensureHealthUnit(loaded: loaded) { submitted.append(names.health) }
     var reported = Set<String>()
     _ = try manager.waitForJobs(
       Set(jobs.keys), timeout: max(1, deadline - MonotonicClock.now()),
@@ -127,21 +124,18 @@ extension PoolRuntime {
     }
   }
 
-  /// Creates the process's liveness check units when missing, and starts its timer when stopped.
+  /// Creates the pool's health unit when missing, and starts it when stopped; true when it submitted a job.
   ///
-  /// An interrupted `start` may have created the main unit but not these; the check
-  /// unit only has to exist (its timer starts it), the timer has to run. `loaded` is a
-  /// listing taken before this round: a unit absent from it is created without asking again.
-  func ensureLiveness(_ process: String, loaded: [String: UnitState]) throws(SystemdError) {
-    if let check = compiled.unit(named: names.livenessService(process)), loaded[check.name] == nil {
-      _ = try submit(check, loaded: false)
+  /// Its start job is not waited for: it checks only processes whose units are active, so it
+  /// may come up before, beside or after them. `loaded` is a listing taken before this round.
+  func ensureHealthUnit(loaded: [String: UnitState]) throws(SystemdError) -> Bool {
+    guard let health = compiled.unit(named: names.health) else { return false }
+    let state = loaded[health.name]
+    if let state, state.activeState == .active || state.activeState == .activating || state.activeState == .reloading {
+      return false
     }
-    if let timer = compiled.unit(named: names.livenessTimer(process)) {
-      let state = loaded[timer.name]
-      if state == nil || !(state!.activeState == .active || state!.activeState == .activating) {
-        _ = try submit(timer, loaded: state != nil)
-      }
-    }
+    _ = try submit(health, loaded: state != nil)
+    return true
   }
 
   /// Follows processes whose start failed while systemd restarts them, until each is up,

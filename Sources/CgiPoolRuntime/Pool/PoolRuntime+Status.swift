@@ -12,7 +12,9 @@ extension PoolRuntime {
     var processes: [ProcessStatus] = []
     let shown = requested.isEmpty ? pool.topologicalOrder() : pool.topologicalOrder().filter(requested.contains)
     // One batched read for every unit shown, instead of a round of calls per unit.
-    let states = try manager.unitStates(shown.flatMap { [names.service($0), names.livenessService($0)] })
+    let states = try manager.unitStates(shown.map(names.service))
+    // The health unit's last results, as it published them.
+    let health = healthState?.read() ?? [:]
     for process in shown {
       let unit = names.service(process)
       let state = states[unit]
@@ -27,9 +29,9 @@ extension PoolRuntime {
       if let state, state.isActive, state.activeEnterMonotonic > 0, now > state.activeEnterMonotonic {
         status.uptimeSeconds = Double(now - state.activeEnterMonotonic) / 1e6
       }
-      if let probe = states[names.livenessService(process)], probe.mainExitMonotonic > 0 {
-        status.health = probe.result == .success ? "healthy" : "unhealthy"
-        status.healthAgeSeconds = now > probe.mainExitMonotonic ? Double(now - probe.mainExitMonotonic) / 1e6 : 0
+      if let record = health[process], pool.processes[process]!.hasLiveness {
+        status.health = record.healthy ? "healthy" : "unhealthy"
+        status.healthAgeSeconds = now > record.checkedMonotonic ? Double(now - record.checkedMonotonic) / 1e6 : 0
       }
       if state == nil, pool.processes[process]!.restartPolicy == .no {
         status.finished = true

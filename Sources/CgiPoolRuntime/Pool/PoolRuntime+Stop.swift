@@ -18,9 +18,10 @@ extension PoolRuntime {
     try manager.watchJobs()
     // One listing of everything that might be loaded (states only: the stop needs nothing more,
     // and every call here delays the first SIGTERM); only loaded units get a stop job.
-    var candidates: [String] = requested.isEmpty ? [names.target] : []
+    // The health unit stops with the whole pool only: a partial stop leaves it checking the rest.
+    var candidates: [String] = requested.isEmpty ? [names.target, names.health] : []
     for process in order.reversed() {
-      candidates += [names.livenessTimer(process), names.livenessService(process), names.service(process)]
+      candidates.append(names.service(process))
     }
     let before = try manager.listedStates(candidates + [names.slice])
     var running: [String: UnitState] = [:]
@@ -113,7 +114,7 @@ extension PoolRuntime {
     }
     guard !left.isEmpty else { return results }
     return results.map { result in
-      let pids = ((left[result.unit] ?? []) + (left[names.livenessService(result.process)] ?? [])).sorted()
+      let pids = (left[result.unit] ?? []).sorted()
       guard !pids.isEmpty else { return result }
       if case .survivors(let known) = result.outcome, Set(known).isSuperset(of: pids) { return result }
       var updated = result

@@ -21,20 +21,24 @@ public final class PoolRuntime {
   /// The manager's own cgroup (`/cgipool-<pool>` for a private manager), when known: the
   /// "nothing left" check after a stop counts only processes below it.
   public var cgroupRoot: String?
+  /// Where the pool's health unit publishes its last liveness results; nil: none is read.
+  public let healthState: HealthStateFile?
   /// The transient form of every unit that can be transient, by name.
   let transientUnits: [String: TransientUnit]
 
   /// Creates a runtime for `compiled` on `manager`; output is in `logDirectory`'s files or, when
-  /// `journal` is given, in the journal.
+  /// `journal` is given, in the journal. `healthState` is the state file of the pool's health
+  /// unit under this manager (`HealthStateLocation`).
   public init(
     pool: PoolConfig, compiled: CompiledPool, manager: any SystemdManaging, logDirectory: String?,
-    journal: JournalLocation? = nil
+    journal: JournalLocation? = nil, healthState: HealthStateFile? = nil
   ) {
     self.pool = pool
     self.compiled = compiled
     self.manager = manager
     self.logDirectory = logDirectory
     self.journal = journal
+    self.healthState = healthState
     self.names = UnitNames(pool: pool.name)
     self.transientUnits = Dictionary(
       uniqueKeysWithValues: TransientUnitBuilder.build(compiled).map { ($0.name, $0) })
@@ -68,9 +72,8 @@ public final class PoolRuntime {
   func lastProbeLine(_ process: String) -> String? {
     let isProbeLine = { (line: String) in line.hasPrefix("unhealthy: ") || line.hasPrefix("healthy: ") }
     if let journal {
-      // Readiness probes write as the service (ExecStartPost=), liveness probes as their own unit.
-      let units = [names.service(process), names.livenessService(process)]
-      let entries = (try? journal.open(units: units).tail(200)) ?? []
+      // Readiness probes write as the service (ExecStartPost=); liveness lines are in the state file.
+      let entries = (try? journal.open(units: [names.service(process)]).tail(200)) ?? []
       return entries.map(\.message).last(where: isProbeLine)
     }
     guard let logDirectory else { return nil }

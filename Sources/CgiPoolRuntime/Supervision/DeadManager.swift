@@ -62,7 +62,6 @@ public struct DeadManager: Sendable, Equatable {
     var byUnit: [String: String] = [:]
     for process in pool.processNames {
       byUnit[names.service(process)] = process
-      byUnit[names.livenessService(process)] = process
     }
     let membership = PoolMembership(poolName: pool.name)
     return pids.sorted().compactMap { pid -> UnsupervisedProcess? in

@@ -24,8 +24,9 @@ public enum PoolCensus {
     return found.mapValues { $0.sorted() }
   }
 
-  /// Every unit a process of the pool can run in: its service and its liveness check's service.
+  /// Every unit a process of the pool can run in: the processes' services, and the pool's health
+  /// unit (its command checks run in its cgroup).
   public static func units(of processes: [String], names: UnitNames) -> Set<String> {
-    Set(processes.flatMap { [names.service($0), names.livenessService($0)] })
+    Set(processes.map(names.service) + [names.health])
   }
 }

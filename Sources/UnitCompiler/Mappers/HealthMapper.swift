@@ -1,6 +1,6 @@
 import ProcessConfig
 
-/// Maps `health_check`: the readiness probe that gates dependents, and the liveness units.
+/// Maps `health_check`: the readiness probe that gates dependents, and the pool's health unit.
 enum HealthMapper {
   /// Extra seconds the start job may take beyond the probe's own delay and timeout.
   static let startTimeoutMargin: Double = 5
@@ -17,9 +17,6 @@ enum HealthMapper {
     mapped.service.append(
       UnitSetting(
         "TimeoutStartSec", .microseconds(Seconds.microseconds(startTimeout)), busProperty: "TimeoutStartUSec"))
-    if hasLiveness(context.process) {
-      mapped.unit.append(UnitSetting("Wants", .unitNames([context.names.livenessTimer(context.process.name)])))
-    }
     return mapped
   }
 
@@ -32,68 +29,69 @@ enum HealthMapper {
 
   /// Whether systemd probes the process while it runs (`always` with a health check).
   static func hasLiveness(_ process: ProcessSpec) -> Bool {
-    process.restartPolicy == .always && process.healthCheck != nil
+    process.hasLiveness
   }
 
-  /// The timer and oneshot service that probe a running process every `interval`.
-  static func livenessUnits(_ context: MappingContext) -> [UnitDefinition] {
-    guard hasLiveness(context.process), let check = context.process.healthCheck else { return [] }
-    let names = context.names
-    let process = context.process.name
-    let main = names.service(process)
-    let description = "cgipool \(context.pool.name): \(process) liveness"
-    // PartOf= stops the checks whenever the main unit stops or restarts, and the
-    // main unit's Wants= starts them again once it is active.
-    let timer = UnitDefinition(
-      name: names.livenessTimer(process), kind: .timer, process: process,
-      sections: [
-        UnitSection(
-          "Unit",
-          [
-            UnitSetting("Description", .string(description)),
-            // A timer's default dependencies order it before timers.target, which a user
-            // manager's basic.target (and so every service) is ordered after: with After=
-            // the main unit below, that closes an ordering cycle and systemd drops jobs.
-            UnitSetting("DefaultDependencies", .bool(false)),
-            UnitSetting("PartOf", .unitNames([main])),
-            UnitSetting("After", .unitNames([main])),
-          ]),
-        UnitSection(
-          "Timer",
-          [
-            UnitSetting("OnActiveSec", .microseconds(Seconds.microseconds(check.interval))),
-            UnitSetting("OnUnitInactiveSec", .microseconds(Seconds.microseconds(check.interval))),
-            UnitSetting("AccuracySec", .microseconds(100_000), busProperty: "AccuracyUSec"),
-          ]),
-      ])
-    // One attempt window per check: never longer than the interval, so checks do not pile up.
-    var options = ["--liveness-of", main, "--failure-threshold", String(check.failureThreshold)]
-    if let bus = context.options.busAddress { options += ["--bus", bus] }
+  /// Seconds within which the health unit must say `WATCHDOG=1`; it says so every second.
+  static let watchdogSeconds: Double = 20
+  /// Seconds before systemd starts the health unit again after it died.
+  static let healthRestartSeconds: Double = 1
+
+  /// The liveness check of one process, when it has one.
+  static func livenessCheck(_ context: MappingContext) -> LivenessCheck? {
+    guard hasLiveness(context.process), let check = context.process.healthCheck else { return nil }
+    let logFile = context.options.logDirectory.map { LogPath.file(process: context.process.name, in: $0) }
+    return LivenessCheck(
+      process: context.process.name, unit: context.names.service(context.process.name), kind: check.kind.rawValue,
+      target: check.target, interval: check.interval,
+      // One attempt window per check: never longer than the interval, so checks do not pile up.
+      timeout: min(check.timeout, check.interval), failureThreshold: check.failureThreshold,
+      workingDirectory: context.workingDirectory,
+      environment: context.process.env.keys.sorted().map { ($0, context.process.env[$0]!) }, logFile: logFile)
+  }
+
+  /// `<pool>.health.service`: one supervised process that checks the liveness of every
+  /// `always` process with a health check; nil when the pool has none.
+  ///
+  /// It runs `cgipool liveness` with every check as an argument, so it needs nothing but the
+  /// binary at run time. `Type=notify` + `WatchdogSec=`: systemd restarts it when it dies or
+  /// hangs (`Restart=always`), and it keeps its counters across restarts in its state file.
+  static func healthUnit(_ contexts: [MappingContext]) -> UnitDefinition? {
+    let checks = contexts.compactMap(livenessCheck)
+    guard let first = contexts.first, !checks.isEmpty else { return nil }
+    let names = first.names
+    let options = first.options
+    var argv = [options.probeExecutable, "liveness", "--pool", first.pool.name]
+    if let bus = options.busAddress { argv += ["--bus", bus] }
+    for check in checks { argv += ["--check", check.argument] }
     var service: [UnitSetting] = [
-      UnitSetting("Type", .string("oneshot")),
+      UnitSetting("Type", .string("notify")),
+      // Only cgipool itself may say READY/WATCHDOG, not the command checks it starts.
+      UnitSetting("NotifyAccess", .string("main")),
+      UnitSetting("WatchdogSec", .microseconds(Seconds.microseconds(watchdogSeconds)), busProperty: "WatchdogUSec"),
+      UnitSetting("Restart", .string("always")),
+      UnitSetting("RestartSec", .microseconds(Seconds.microseconds(healthRestartSeconds)), busProperty: "RestartUSec"),
       UnitSetting("Slice", .string(names.slice)),
-      UnitSetting("WorkingDirectory", .string(context.workingDirectory)),
+      UnitSetting("ExecStart", .exec(ExecCommand(path: options.probeExecutable, argv: argv))),
+      // SIGTERM reaches the command checks it started too (their own process groups).
+      UnitSetting("KillMode", .string("control-group")),
+      UnitSetting("TimeoutStopSec", .microseconds(Seconds.microseconds(5)), busProperty: "TimeoutStopUSec"),
     ]
-    // The check runs with the process's environment, as a command check written for it expects.
-    service += ExecMapper.environmentSettings(context.process)
-    service.append(
-      UnitSetting("ExecStart", .exec(probeCommand(context, check, timeout: min(check.timeout, check.interval), options: options))))
-    service += ExecMapper.outputSettings(context.options, process: process)
-    let probe = UnitDefinition(
-      name: names.livenessService(process), kind: .service, process: process,
+    service += ExecMapper.outputSettings(options, process: first.pool.name + ".health")
+    return UnitDefinition(
+      name: names.health, kind: .service,
       sections: [
         UnitSection(
           "Unit",
           [
-            UnitSetting("Description", .string(description)),
-            UnitSetting("PartOf", .unitNames([main])),
-            UnitSetting("After", .unitNames([main])),
-            // Every check is a start of this unit: systemd's default limit (5 starts in 10 s)
-            // would stop short intervals after a few checks and fail the timer with it.
-            UnitSetting("StartLimitIntervalSec", .microseconds(0), busProperty: "StartLimitIntervalUSec"),
+            UnitSetting("Description", .string("cgipool \(first.pool.name): liveness checks")),
+            UnitSetting("PartOf", .unitNames([names.target])),
+            UnitSetting(
+              "StartLimitIntervalSec", .microseconds(Seconds.microseconds(StartLimit.interval)),
+              busProperty: "StartLimitIntervalUSec"),
+            UnitSetting("StartLimitBurst", .count(StartLimit.burst)),
           ]),
         UnitSection("Service", service),
       ])
-    return [timer, probe]
   }
 }

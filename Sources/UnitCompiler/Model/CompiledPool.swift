@@ -4,7 +4,7 @@ import ProcessConfig
 public struct CompiledPool: Sendable, Equatable {
   /// The pool's name, the prefix of every unit.
   public var poolName: String
-  /// The slice, then the target, then per process (topological order) its service and liveness units.
+  /// The slice, then the target, then each process's service (topological order), then the health unit.
   public var units: [UnitDefinition]
 
   /// Creates a compiled pool.
@@ -20,6 +20,6 @@ public struct CompiledPool: Sendable, Equatable {
 
   /// The main service unit of each process, in start order.
   public var services: [UnitDefinition] {
-    units.filter { $0.kind == .service && $0.process != nil && !$0.name.contains(".liveness.") }
+    units.filter { $0.kind == .service && $0.process != nil }
   }
 }

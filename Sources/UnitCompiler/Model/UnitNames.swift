@@ -1,7 +1,7 @@
 /// The names of a pool's units, in one place so every back end agrees.
 ///
-/// Process names cannot contain `.`, so the auxiliary liveness units
-/// (`<pool>-<process>.liveness.*`) can never collide with a process's service.
+/// Process names cannot contain `.`, so the pool's health unit (`<pool>.health.service`) can
+/// never collide with a process's service, whatever the process is called.
 public struct UnitNames: Sendable, Equatable {
   /// The pool's name.
   public var pool: String
@@ -18,17 +18,17 @@ public struct UnitNames: Sendable, Equatable {
 
   /// The main service of `process`: `<pool>-<process>.service`.
   public func service(_ process: String) -> String { "\(pool)-\(process).service" }
-  /// The oneshot liveness probe of `process`.
-  public func livenessService(_ process: String) -> String { "\(pool)-\(process).liveness.service" }
-  /// The timer that runs the liveness probe of `process`.
-  public func livenessTimer(_ process: String) -> String { "\(pool)-\(process).liveness.timer" }
+  /// The unit that checks the liveness of every process of the pool: `<pool>.health.service`.
+  ///
+  /// Not `<pool>-health.service`: that is the service of a process called `health`.
+  public var health: String { "\(pool).health.service" }
 
   /// The process a unit name belongs to (`cgipool-web.service` → `web`), if it is one of this pool's.
   public func process(ofUnit unit: String) -> String? {
     let prefix = "\(pool)-"
     guard unit.hasPrefix(prefix) else { return nil }
     var rest = unit.dropFirst(prefix.count)
-    for suffix in [".liveness.service", ".liveness.timer", ".service"] where rest.hasSuffix(suffix) {
+    for suffix in [".service"] where rest.hasSuffix(suffix) {
       rest = rest.dropLast(suffix.count)
       return rest.isEmpty || rest.contains(".") ? nil : String(rest)
     }
@@ -36,5 +36,5 @@ public struct UnitNames: Sendable, Equatable {
   }
 
   /// Glob patterns that match every unit of the pool (for `ListUnitsByPatterns`).
-  public var patterns: [String] { [slice, target, "\(pool)-*"] }
+  public var patterns: [String] { [slice, target, health, "\(pool)-*"] }
 }

@@ -12,7 +12,7 @@ struct Logs: ParsableCommand {
     abstract: "Show a process's output (stdout and stderr, health probe lines included).",
     discussion: """
       Under the host's system manager, where journald runs, output is in the journal and is read from there \
-      (the process's unit and its liveness unit). Elsewhere (the private manager) systemd appends it to \
+      (the process's unit; liveness lines are in the pool's health unit). Elsewhere (the private manager) systemd appends it to \
       <log dir>/<process>.log. `cgipool status` says which.
       """
   )
@@ -60,7 +60,8 @@ struct Logs: ParsableCommand {
     let pool = try configOptions.load()
     if let unknown = pool.unknownProcessesMessage([process]) { throw ValidationError(unknown) }
     let names = UnitNames(pool: pool.name)
-    let units = [names.service(process), names.livenessService(process)]
+    // Liveness lines: in the process's log file, or under the journal in the health unit's entries.
+    let units = [names.service(process)]
     let path = LogPath.file(process: process, in: LogLocation.directory(pool: pool.name))
     if let journalDirectory {
       try showJournal(JournalLocation(source: .directory(journalDirectory), unitFields: JournalLocation.local.unitFields), units: units)

@@ -68,7 +68,8 @@ struct RuntimeSession {
     let runtime = PoolRuntime(
       pool: pool, compiled: compiled,
       manager: BusSystemdManager(manager: located.manager, description: located.description),
-      logDirectory: unitLogDirectory, journal: journal)
+      logDirectory: unitLogDirectory, journal: journal,
+      healthState: HealthStateFile(path: HealthStateLocation.file(pool: pool.name, endpoint: located.endpoint)))
     if located.endpoint.kind == .privateManager {
       runtime.cgroupRoot = "/" + manager.locator(pool: pool.name).privateManager.cgroupName
     }

@@ -53,25 +53,26 @@ extension Faults {
         let before = try Self.snapshot(context)
         #expect(before.states == ["web": "active/running", "api": "active/running"])
 
-        let lastCheck = try #require(try context.runtime.manager.unitState("reload-web.liveness.service")).mainExitMonotonic
+        let healthState = try #require(context.runtime.healthState)
+        let lastCheck = try #require(healthState.read()["web"]).checkedMonotonic
+        let healthPID = try #require(try context.runtime.manager.unitState("reload.health.service")).mainPID
         try context.runtime.manager.reload()
         try context.runtime.manager.reload()
-        // Two liveness checks must end after the reloads: the timer survives them too.
+        // Two liveness checks must end after the reloads: the health unit survives them too.
         var checks = 0
         var seen = lastCheck
         let checkedAfter = try RuntimeHarness.eventually(timeout: 10) {
-          let check = try context.runtime.manager.unitState("reload-web.liveness.service")
-          if let check, check.mainExitMonotonic > seen, check.result == .success {
+          if let check = healthState.read()["web"], check.checkedMonotonic > seen, check.healthy {
             checks += 1
-            seen = check.mainExitMonotonic
+            seen = check.checkedMonotonic
           }
           return checks >= 2
         }
         #expect(checkedAfter, "liveness checks stopped after the reload")
         #expect(try Faults.status(context, "web").health == "healthy")
         #expect(try Self.snapshot(context) == before)
-        let timer = try #require(try context.runtime.manager.unitState("reload-web.liveness.timer"))
-        #expect(timer.activeState == .active, "\(timer)")
+        let health = try #require(try context.runtime.manager.unitState("reload.health.service"))
+        #expect(health.activeState == .active && health.mainPID == healthPID, "\(health)")
         let again = try context.runtime.start()
         #expect(again.results.map(\.outcome) == [.alreadyRunning, .alreadyRunning], "\(again)")
       }

@@ -48,7 +48,8 @@ enum RuntimeHarness {
       let compiled = try UnitCompiler(options: options).compile(pool)
       let runtime = PoolRuntime(
         pool: pool, compiled: compiled, manager: BusSystemdManager(manager: manager, description: "\(endpoint)"),
-        logDirectory: folder + "/logs")
+        logDirectory: folder + "/logs",
+        healthState: HealthStateFile(path: HealthStateLocation.file(pool: pool.name, endpoint: endpoint)))
       defer { _ = try? runtime.stop() }
       return try body(Context(runtime: runtime, manager: manager, endpoint: endpoint, folder: folder, compiled: compiled))
     }
