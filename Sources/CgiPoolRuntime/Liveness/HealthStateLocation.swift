@@ -24,6 +24,9 @@ public enum HealthStateLocation {
     switch kind {
     case .system, .privateManager:
       return "/run/cgipool/health"
+    case .remote:
+      // The other machine's system manager: its health unit writes there (not readable from here).
+      return "/run/cgipool/health"
     case .user, .address:
       // A bus daemon reached by address is the caller's: the system one for root, else the user's.
       if kind == .address && getuid() == 0 { return "/run/cgipool/health" }
