@@ -2,9 +2,9 @@ import UnitCompiler
 
 /// The operations cgipool needs from a systemd manager.
 ///
-/// `BusSystemdManager` implements it over sd-bus against a real manager; tests of
-/// the runtime's own decisions may use a fake, but every behaviour is also tested
-/// against a real (private) manager.
+/// `BusSystemdManager` implements it over sd-bus against a real manager; the tests' fast checks
+/// of the runtime's own decisions use `FakeSystemdManager` (Tests/Support), but every behaviour
+/// is also tested against a real (private) manager.
 public protocol SystemdManaging: AnyObject {
   /// A human description of the manager, e.g. `private manager at /run/cgipool/cgipool (systemd 252)`.
   var managerDescription: String { get }
