@@ -101,14 +101,8 @@ public final class FakeSystemdManager: SystemdManaging {
 
   public func killUnit(_ name: String, signal: Int32) throws(SystemdError) {
     calls.append("KillUnit \(name) \(signal)")
-    guard var state = states[name], state.activeState == .active || state.activeState == .activating else { return }
-    state.activeState = .failed
-    state.subState = .failed
-    state.result = .signal
-    state.execMainCode = 2
-    state.execMainStatus = signal
-    state.mainPID = 0
-    states[name] = state
+    guard let state = states[name], state.activeState == .active || state.activeState == .activating else { return }
+    states[name] = killed(state, result: .signal, signal: signal)
   }
 
   public func resetFailedUnit(_ name: String) throws(SystemdError) {
@@ -250,19 +244,25 @@ public final class FakeSystemdManager: SystemdManaging {
     }
     guard let state = states[unit] else { return .done }
     if behaviour(unit).ignoresSIGTERM && state.activeState == .active {
-      var killed = state
-      killed.activeState = .failed
-      killed.subState = .failed
-      killed.result = .timeout
-      killed.execMainCode = 2
-      killed.execMainStatus = SIGKILL
-      killed.mainPID = 0
-      states[unit] = killed
+      // SIGTERM went unheeded: SIGKILL at the stop timeout, recorded as result timeout.
+      states[unit] = killed(state, result: .timeout, signal: SIGKILL)
     } else {
       // An inactive transient unit is garbage-collected.
       states[unit] = nil
     }
     return .done
+  }
+
+  /// `state` after its main process was killed by `signal`: failed, with `result`.
+  private func killed(_ state: UnitState, result: ServiceResult, signal: Int32) -> UnitState {
+    var state = state
+    state.activeState = .failed
+    state.subState = .failed
+    state.result = result
+    state.execMainCode = 2
+    state.execMainStatus = signal
+    state.mainPID = 0
+    return state
   }
 
   private func isService(_ unit: TransientUnit) -> Bool { unit.name.hasSuffix(".service") }

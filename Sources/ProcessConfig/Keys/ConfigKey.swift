@@ -85,26 +85,11 @@ extension ConfigDefault {
   public var json: String {
     switch self {
     case .null: "null"
-    case .string(let text): Self.jsonString(text)
+    case .string(let text): JSONText.quoted(text)
     case .number(let value): value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    case .strings(let texts): "[" + texts.map(Self.jsonString).joined(separator: ", ") + "]"
+    case .strings(let texts): "[" + texts.map(JSONText.quoted).joined(separator: ", ") + "]"
     case .emptyObject: "{}"
     }
   }
 
-  private static func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
-  }
 }
