@@ -1,7 +1,5 @@
-@testable import ProcessConfig
-
 extension JSONValue {
-  /// Compact JSON text; objects print every member, so a test can build duplicate keys.
+  /// Compact JSON text: numbers keep their literal, objects print every member in order.
   var serialized: String {
     switch self {
     case .null: return "null"
@@ -14,7 +12,8 @@ extension JSONValue {
     }
   }
 
-  private static func quoted(_ text: String) -> String {
+  /// `text` as a JSON string literal (control characters as `\uXXXX`).
+  static func quoted(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
       switch scalar {
