@@ -49,7 +49,11 @@ public struct PoolGenerator {
       func fail(_ lines: [String]) {
         let unit = InvalidConfigUnit.definition(file: file, lines: lines)
         let compiled = CompiledPool(poolName: "cgipool-config", units: [unit])
-        output.files.append((unit.name, renderer.render(unit, pool: compiled, configFile: file)))
+        // A broken template must not hide the diagnostics: fall back to the bare sections.
+        let text =
+          (try? renderer.render(unit, pool: compiled, configFile: file))
+          ?? (try? UnitFileRenderer(template: "{{{body}}}\n").render(unit, pool: compiled, configFile: file)) ?? ""
+        output.files.append((unit.name, text))
         output.links.append((wants + unit.name, "../" + unit.name))
         output.reports.append(lines.joined(separator: "\n"))
       }
@@ -77,7 +81,12 @@ public struct PoolGenerator {
         fail(error.reportLines(file: file))
         continue
       }
-      output.files += renderer.renderAll(compiled, configFile: file)
+      do {
+        output.files += try renderer.renderAll(compiled, configFile: file)
+      } catch {
+        fail(["error: \(file): cannot render the units: \(error)"])
+        continue
+      }
       let target = UnitNames(pool: pool.name).target
       output.links.append((wants + target, "../" + target))
     }
