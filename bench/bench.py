@@ -53,7 +53,7 @@ def machine():
 def main():
   parser = argparse.ArgumentParser()
   parser.add_argument("--runs", type=int, default=5)
-  parser.add_argument("--only", default="compile,reaper,status,pool40,probe")
+  parser.add_argument("--only", default="compile,generator,reaper,status,pool40,probe")
   parser.add_argument("--quick", action="store_true")
   parser.add_argument("--merge", action="store_true",
                       help="keep the other scenarios' figures from the existing bench/results.json")
@@ -91,6 +91,7 @@ def main():
 
   runs = args.runs
   scenario("compile", lambda: scenarios_offline.run_compile(runs))
+  scenario("generator", lambda: scenarios_offline.run_generator(runs))
   scenario("reaper", lambda: scenarios_offline.run_reaper(runs, count=500 if args.quick else 5000))
   scenario("status", lambda: scenarios_pool.run_status(runs, sizes=(10, 50) if args.quick else (50, 500)), True)
   if "status" in only and results["scenarios"].get("status", {}).get("goal_met") is False:

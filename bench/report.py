@@ -64,6 +64,28 @@ def section_compile(c, summary):
   return out
 
 
+def section_generator(g, summary):
+  out = ["## 1b. Systemd generator\n",
+         "`cgipool generator`, as systemd runs it at boot and at every `daemon-reload` (PID 1 waits for it): "
+         "one config of 10 and of 1,000 processes (the compile scenario's DAG) in a config folder, a fresh output "
+         f"folder each run, {g.get('runs', '?')} runs after one warm-up round. Side by side in the same loop: "
+         "`generate units --output` of the same config.\n"]
+  skip = not_run(g)
+  if skip:
+    summary.append(("Generator 10 / 1,000 processes", "not run"))
+    return out + [skip]
+  out.append("| processes | files written | `cgipool generator` | `generate units --output` | ratio |")
+  out.append("|---:|---:|---|---|---:|")
+  for n, row in g["sizes"].items():
+    gen, units = row["generator"]["wall"], row["generate units --output"]["wall"]
+    out.append(f"| {int(n):,} | {row['files']} | {span(gen, 1000)} | {span(units, 1000)} | "
+               f"{gen['median'] / units['median']:.2f}× |")
+  out.append("")
+  small, big = g["sizes"]["10"]["generator"]["wall"], g["sizes"]["1000"]["generator"]["wall"]
+  summary.append(("Generator 10 / 1,000 processes (reported)", f"{ms(small['median'])} / {ms(big['median'])}"))
+  return out
+
+
 def section_reaper(r, summary):
   out = ["## 2. Reaper scan\n",
          "5,000 idle `sleep` processes started by the harness (one process group, ended by `killpg` at the end), "
@@ -305,6 +327,7 @@ def render(results):
   summary = []
   body = []
   body += section_compile(s.get("compile", {"not_run": "not selected"}), summary)
+  body += section_generator(s.get("generator", {"not_run": "not selected"}), summary)
   body += section_reaper(s.get("reaper", {"not_run": "not selected"}), summary)
   body += section_status(s.get("status", {"not_run": "not selected"}), summary)
   body += section_pool40(s.get("pool40", {"not_run": "not selected"}), s.get("probe"), summary)

@@ -148,3 +148,43 @@ def run_reaper(runs, count=5000):
   finally:
     end_group(launcher.pid)
     launcher.wait()
+
+
+GENERATOR_SIZES = [10, 1000]
+
+
+def run_generator(runs):
+  """The systemd generator (`cgipool generator`) over one config of n processes, as systemd runs it
+  at boot and at every daemon-reload: a fresh, empty output folder each run. Side by side, in the
+  same loop: `generate units --output` of the same config (the same compile and rendering, no
+  /etc/cgipool scan, no wants links)."""
+  result = {"sizes": {}, "runs": runs}
+  for n in GENERATOR_SIZES:
+    folder = os.path.join(WORK, f"generator-{n}")
+    configs = os.path.join(folder, "etc-cgipool")
+    os.makedirs(configs, exist_ok=True)
+    compile_config(n, os.path.join(configs, f"gen{n}.json"))
+    out = os.path.join(folder, "out")
+    commands = {
+      "generator": lambda: [BIN, "generator", "--config-dir", configs, out, out + "-early", out + "-late"],
+      "generate units --output": lambda: [BIN, "generate", "units", "--config", os.path.join(configs, f"gen{n}.json"),
+                                          "--output", out],
+    }
+    samples = {label: [] for label in commands}
+    for run in range(runs + 1):
+      for label, command in commands.items():
+        shutil.rmtree(out, ignore_errors=True)
+        os.makedirs(out)
+        sample = timed(command(), timeout=300)
+        if run > 0:  # the first round warms the page cache and the loader
+          samples[label].append(sample)
+    files = len(os.listdir(out))
+    result["sizes"][str(n)] = {
+      label: {"wall": stats([s["wall"] for s in values]), "maxrss_kib": max(s["maxrss_kib"] for s in values)}
+      for label, values in samples.items()
+    }
+    result["sizes"][str(n)]["files"] = files
+    row = result["sizes"][str(n)]
+    log(f"generator n={n}: median {row['generator']['wall']['median'] * 1000:.1f} ms, "
+        f"generate units {row['generate units --output']['wall']['median'] * 1000:.1f} ms")
+  return result

@@ -68,7 +68,7 @@ public struct UnitCompiler: Sendable {
     }
     guard diagnostics.isEmpty else { throw ConfigError(diagnostics: diagnostics) }
 
-    var units = [Self.slice(pool: pool, names: names), Self.target(pool: pool, names: names)]
+    var units = [Self.slice(pool: pool, names: names), Self.target(pool: pool, names: names, wantedBy: options.wantedBy)]
     for context in contexts {
       units.append(Self.service(context))
     }
@@ -102,7 +102,7 @@ public struct UnitCompiler: Sendable {
   }
 
   /// The pool's target: wants every process, so one start or stop reaches them all.
-  static func target(pool: PoolConfig, names: UnitNames) -> UnitDefinition {
+  static func target(pool: PoolConfig, names: UnitNames, wantedBy: String) -> UnitDefinition {
     // The health unit too, so `systemctl start <pool>.target` starts the liveness checks.
     let hasHealth = pool.processes.values.contains(where: HealthMapper.hasLiveness)
     let services = pool.topologicalOrder().map(names.service) + (hasHealth ? [names.health] : [])
@@ -115,7 +115,7 @@ public struct UnitCompiler: Sendable {
             UnitSetting("Description", .string("cgipool \(pool.name) process pool")),
             UnitSetting("Wants", .unitNames(services)),
           ]),
-        UnitSection("Install", [UnitSetting.fileOnly("WantedBy", .unitNames(["default.target"]))]),
+        UnitSection("Install", [UnitSetting.fileOnly("WantedBy", .unitNames([wantedBy]))]),
       ])
   }
 

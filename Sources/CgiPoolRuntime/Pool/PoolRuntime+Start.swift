@@ -25,7 +25,7 @@ extension PoolRuntime {
     let order = withDependencies(requested)
     let deadline = MonotonicClock.now() + startTimeout(for: order)
     try manager.watchJobs()
-    if try manager.unitState(names.slice) == nil, let slice = compiled.unit(named: names.slice) {
+    if !usesInstalledUnits, try manager.unitState(names.slice) == nil, let slice = compiled.unit(named: names.slice) {
       try submitIgnoringExisting(slice)
     }
     var results: [String: ProcessStartResult] = [:]
@@ -195,6 +195,13 @@ extension PoolRuntime {
   /// `loaded` false (from a listing just taken) skips asking: if the unit appeared since,
   /// creating it fails with "unit exists" and it is started instead.
   func submit(_ definition: UnitDefinition, loaded: Bool = true) throws(SystemdError) -> String {
+    if usesInstalledUnits {
+      // The manager has the unit from its file: start that one (after clearing a failure).
+      if let state = try manager.unitState(definition.name), state.activeState == .failed {
+        try manager.resetFailedUnit(definition.name)
+      }
+      return try manager.startUnit(definition.name)
+    }
     if loaded, let state = try manager.unitState(definition.name) {
       // A failed or stopped transient unit stays loaded while something references
       // it (the target's Wants=); reset it and start the loaded definition.

@@ -37,6 +37,12 @@ extension PoolRuntime {
         status.finished = true
         status.subState = .gone
         status.note = "restart_policy no: the unit is removed once the process ends successfully"
+      } else if let state, pool.processes[process]!.restartPolicy == .no, state.activeState == .inactive,
+        state.result == .success, state.mainExitMonotonic > 0
+      {
+        // An installed unit file stays loaded after its process ended: ran once, done.
+        status.finished = true
+        status.note = "restart_policy no: the process ran and ended successfully"
       } else if let state, state.hitStartLimit(policy: pool.processes[process]!.restartPolicy) {
         status.note = "crashed too often: start limit hit (\(StartLimit.summary)), systemd gave up; `cgipool start` tries again"
       } else if let state, state.activeState == .failed, state.result == .timeout, state.execMainCode == 2,

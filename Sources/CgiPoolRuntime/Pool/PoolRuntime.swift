@@ -23,6 +23,11 @@ public final class PoolRuntime {
   public var cgroupRoot: String?
   /// Where the pool's health unit publishes its last liveness results; nil: none is read.
   public let healthState: HealthStateFile?
+  /// The unit file `<pool>.target` is loaded from when the pool's units are installed (unit
+  /// files or the generator): `start` then starts those units instead of transient twins.
+  public var installedTarget: String?
+  /// Whether the pool's units are installed unit files.
+  public var usesInstalledUnits: Bool { installedTarget != nil }
   /// The transient form of every unit that can be transient, by name.
   let transientUnits: [String: TransientUnit]
 

@@ -291,6 +291,31 @@ public final class BusSystemdManager: SystemdManaging {
     }
   }
 
+  /// `EnableUnitFiles(as, runtime=false, force=false)`.
+  public func enableUnitFiles(_ names: [String]) throws(SystemdError) {
+    try translate { () throws(BusError) in
+      _ = try manager.callManager("EnableUnitFiles", [.strings(names), .bool(false), .bool(false)])
+    }
+  }
+
+  /// `DisableUnitFiles(as, runtime=false)`.
+  public func disableUnitFiles(_ names: [String]) throws(SystemdError) {
+    try translate { () throws(BusError) in
+      _ = try manager.callManager("DisableUnitFiles", [.strings(names), .bool(false)])
+    }
+  }
+
+  /// `LoadUnit`, then its `LoadState` and `FragmentPath`.
+  public func unitFilePath(_ name: String) throws(SystemdError) -> String? {
+    try translate { () throws(BusError) -> String? in
+      let path = try manager.loadUnit(name)
+      let load = try manager.property(path: path, interface: SystemdManager.unitInterface, name: "LoadState")
+      let fragment = try manager.property(path: path, interface: SystemdManager.unitInterface, name: "FragmentPath")
+      guard case .string("loaded") = load, case .string(let file) = fragment, !file.isEmpty else { return nil }
+      return file
+    }
+  }
+
   /// A transient property value as a D-Bus value.
   static func busValue(_ value: TransientValue) -> BusValue {
     switch value {

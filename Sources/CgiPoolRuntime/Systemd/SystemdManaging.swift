@@ -52,6 +52,13 @@ public protocol SystemdManaging: AnyObject {
   func reload() throws(SystemdError)
   /// Links the unit files in `paths` into the manager's search path (`LinkUnitFiles`, runtime).
   func linkUnitFiles(_ paths: [String]) throws(SystemdError)
+  /// Enables unit files by name (`EnableUnitFiles`, persistent): their `[Install]` links.
+  func enableUnitFiles(_ names: [String]) throws(SystemdError)
+  /// Disables unit files by name (`DisableUnitFiles`, persistent): removes their `[Install]` links.
+  func disableUnitFiles(_ names: [String]) throws(SystemdError)
+  /// The unit file a unit is loaded from (`FragmentPath`), `nil` when it has none (transient,
+  /// or no such unit): tells installed units from transient ones.
+  func unitFilePath(_ name: String) throws(SystemdError) -> String?
 }
 
 extension SystemdManaging {

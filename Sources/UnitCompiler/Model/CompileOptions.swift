@@ -13,6 +13,9 @@ public struct CompileOptions: Sendable {
   public var managerVersion: Int?
   /// The bus address liveness probes use to reach the manager; `nil` lets them find it themselves.
   public var busAddress: String?
+  /// The target the pool's target is wanted by (`[Install] WantedBy=`): `default.target`, or
+  /// `multi-user.target` for units installed into the system manager.
+  public var wantedBy: String = "default.target"
   /// Answers questions about the file system; replaceable so compiles are reproducible in tests.
   public var fileSystem: any FileSystemInspecting
 

@@ -47,6 +47,9 @@ struct Start: ParsableCommand {
       try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
     }
     print("starting pool \(session.pool.name) on \(session.located)")
+    if let target = session.runtime.installedTarget {
+      print("using the installed units (\(target)), not transient ones")
+    }
     let clock = ContinuousClock()
     let began = clock.now
     let report: StartReport

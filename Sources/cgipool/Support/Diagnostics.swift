@@ -5,11 +5,7 @@ import ProcessConfig
 enum Diagnostics {
   /// Prints every diagnostic of a config error and a count.
   static func report(_ error: ConfigError, file: String) {
-    for diagnostic in error.diagnostics {
-      printError("error: \(diagnostic)")
-    }
-    let count = error.diagnostics.count
-    printError("\(count) error\(count == 1 ? "" : "s") in \(file)")
+    for line in error.reportLines(file: file) { printError(line) }
   }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import UnitCompiler
 
 /// Facts about the running `cgipool` binary.
 enum Executable {
@@ -12,6 +13,12 @@ enum Executable {
   /// else `templates/` in the current directory.
   static func defaultTemplatesDirectory() -> String? {
     if let fromEnvironment = ProcessInfo.processInfo.environment["CGIPOOL_TEMPLATES"] { return fromEnvironment }
+    // An installed binary (<prefix>/libexec/cgipool/cgipool) has its templates in <prefix>/share.
+    if let installed = InstallLayout.templates(besideBinary: path),
+      FileManager.default.fileExists(atPath: installed + "/unit.mustache")
+    {
+      return installed
+    }
     var folder = (path as NSString).deletingLastPathComponent
     // The binary lives in <checkout>/.build/<config>/cgipool; walk up to the checkout.
     while folder != "/" && !folder.isEmpty {

@@ -73,6 +73,11 @@ struct RuntimeSession {
     if located.endpoint.kind == .privateManager {
       runtime.cgroupRoot = "/" + manager.locator(pool: pool.name).privateManager.cgroupName
     }
+    // Only unit files define targets (systemd cannot create one over D-Bus): a loaded
+    // <pool>.target with a file means the pool is installed (`cgipool install`, the generator).
+    if compileUnits, located.endpoint.kind == .system || located.endpoint.kind == .user {
+      runtime.installedTarget = try? runtime.manager.unitFilePath(runtime.names.target)
+    }
     return RuntimeSession(pool: pool, located: located, runtime: runtime)
   }
 

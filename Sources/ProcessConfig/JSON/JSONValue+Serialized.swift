@@ -1,7 +1,5 @@
-@testable import ProcessConfig
-
 extension JSONValue {
-  /// Compact JSON text; objects print every member, so a test can build duplicate keys.
+  /// Compact JSON text: numbers keep their literal, objects print every member in order.
   var serialized: String {
     switch self {
     case .null: return "null"
@@ -13,5 +11,4 @@ extension JSONValue {
       return "{" + object.members.map { JSONText.quoted($0.key) + ":" + $0.value.serialized }.joined(separator: ",") + "}"
     }
   }
-
 }
