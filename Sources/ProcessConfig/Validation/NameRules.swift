@@ -5,6 +5,25 @@ public enum NameRules {
   /// The longest process or pool name accepted.
   public static let maximumNameLength = 64
 
+  // The same rules as ECMA-262 regular expressions, for the JSON Schema. `NameRulesPatternTests`
+  // checks each against its function on generated inputs, so the two cannot drift apart.
+
+  /// `isValidProcessName` as a pattern.
+  public static let processNamePattern = "^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$"
+  /// `isValidPoolName` as a pattern.
+  public static let poolNamePattern = "^(?!.*--)(?!.*-$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$"
+  /// `isValidEnvironmentName` as a pattern.
+  public static let environmentNamePattern = "^[A-Za-z_][A-Za-z0-9_]*$"
+  /// A port from 1 to 65535 in at most 5 digits (leading zeros allowed), as `isValidPortTarget` reads it.
+  static let portPattern = "(?=[0-9]{1,5}$)0*(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"
+  /// `isValidPortTarget` as a pattern.
+  public static let portTargetPattern =
+    "^(?:" + portPattern + "|[A-Za-z0-9_.-]+:" + portPattern + "|\\[[0-9A-Za-z_:.%]*:[0-9A-Za-z_:.%]*\\]:" + portPattern + ")"
+  /// A looser form of `isValidHTTPTarget` (which parses the URL): every URL it accepts matches.
+  public static let httpTargetPattern = "^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[^\\]/?#]*\\]|[^\\s/?#])+(?:[/?#][\\s\\S]*)?$"
+  /// A string without NUL, which no process can receive.
+  public static let noNULPattern = "^[^\\u0000]*$"
+
   /// Whether `name` can be a process name: `^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$`.
   ///
   /// No dots, because the unit compiler uses `.` to name a process's auxiliary units.
