@@ -3,7 +3,7 @@ SWIFT ?= swift
 CGIPOOL := .build/release/cgipool
 CONFIG ?= $(if $(CGI_POOL_CONFIG),$(CGI_POOL_CONFIG),ops/process_config.json)
 
-.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench bench-hosts
+.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench bench-hosts install-shell
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -42,6 +42,9 @@ cleanup: ## Terminate orphaned pool processes that run outside the pool's units.
 
 units: build ## Write the pool's unit files into build/units/.
 	$(CGIPOOL) generate units --config $(CONFIG) --output build/units
+
+install-shell: build ## Install shell completions (bash, zsh, fish) and the man page (PREFIX=/usr/local, DESTDIR=).
+	CGIPOOL=$(CGIPOOL) ops/install-shell.sh
 
 bench: ## Run the benchmarks and write BENCHMARKS.md.
 	bench/run.sh
