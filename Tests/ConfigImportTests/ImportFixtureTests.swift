@@ -1,3 +1,4 @@
+import CgiPoolTestKit
 import Foundation
 import ProcessConfig
 import Testing
@@ -18,22 +19,16 @@ import Testing
   }
 
   /// Compares `text` with the golden `name` (re-recorded with `CGIPOOL_RECORD=1`).
-  static func expectGolden(_ text: String, _ name: String) throws {
-    let url = folder.appendingPathComponent(name)
-    if ProcessInfo.processInfo.environment["CGIPOOL_RECORD"] == "1" {
-      try text.write(to: url, atomically: true, encoding: .utf8)
-      return
-    }
-    let expected = try String(contentsOf: url, encoding: .utf8)
-    #expect(text == expected, "\(name) differs; re-record with CGIPOOL_RECORD=1 if the change is intended")
+  static func expectGolden(_ text: String, _ name: String) {
+    Golden.expect(text, matchesFileAt: folder.appendingPathComponent(name))
   }
 
   @Test(arguments: ["supervisord.conf", "process-compose.yaml", "Procfile"])
   func fixtureMatchesGoldenAndValidates(name: String) throws {
     let (result, _) = try Self.importFixture(name)
     let json = ConfigWriter.render(result)
-    try Self.expectGolden(json, name + ".expected.json")
-    try Self.expectGolden(result.findings.map { $0.description + "\n" }.joined(), name + ".findings")
+    Self.expectGolden(json, name + ".expected.json")
+    Self.expectGolden(result.findings.map { $0.description + "\n" }.joined(), name + ".findings")
     let config = try ConfigLoader.parse(Array(json.utf8), file: "process_config.json", baseDirectory: "/srv/shop")
     #expect(config.processes.count == result.processes.count)
   }

@@ -1,3 +1,4 @@
+import CgiPoolTestKit
 import Foundation
 import Testing
 
@@ -6,25 +7,13 @@ import Testing
 /// The word splitting and environment parsing agree with Python's own `shlex`, which supervisord
 /// uses, on generated inputs full of quotes, backslashes, commas, `#` and `=`.
 @Suite struct PythonParityTests {
-  /// A seeded generator, so a failure can be replayed.
-  struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   static let alphabet: [String] = [
     "a", "b", "Z", "0", "9", "_", " ", " ", "\t", "'", "\"", "\\", ",", "=", "#", "/", ".", "-", ":", "(", ")", "$",
     "%", ";", "é", "\n", "A=", ",B=", "=\"", "\",",
   ]
 
   static func generate(count: Int, seed: UInt64) -> [String] {
-    var random = SplitMix(state: seed)
+    var random = SeededGenerator(seed: seed)
     return (0..<count).map { _ in
       let length = Int.random(in: 0...14, using: &random)
       return (0..<length).map { _ in alphabet.randomElement(using: &random)! }.joined()
