@@ -3,7 +3,7 @@ SWIFT ?= swift
 CGIPOOL := .build/release/cgipool
 CONFIG ?= $(if $(CGI_POOL_CONFIG),$(CGI_POOL_CONFIG),ops/process_config.json)
 
-.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench bench-hosts install uninstall
+.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench bench-hosts install uninstall install-shell
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -43,11 +43,14 @@ cleanup: ## Terminate orphaned pool processes that run outside the pool's units.
 units: build ## Write the pool's unit files into build/units/.
 	$(CGIPOOL) generate units --config $(CONFIG) --output build/units
 
-install: build ## Install the pool as systemd unit files, started at boot (root, on a host booted with systemd; INSTALL_FLAGS=--now starts it).
+install: build install-shell ## Install the pool as systemd unit files, started at boot, with completions and the man page (root, on a host booted with systemd; INSTALL_FLAGS=--now starts it).
 	$(CGIPOOL) install --config $(CONFIG) $(INSTALL_FLAGS)
 
 uninstall: ## Stop, disable and remove what `make install` installed.
 	$(if $(wildcard $(CGIPOOL)),$(CGIPOOL),/usr/local/bin/cgipool) uninstall --config $(CONFIG)
+
+install-shell: build ## Install shell completions (bash, zsh, fish) and the man page (PREFIX=/usr/local, DESTDIR=).
+	CGIPOOL=$(CGIPOOL) ops/install-shell.sh
 
 bench: ## Run the benchmarks and write BENCHMARKS.md.
 	bench/run.sh

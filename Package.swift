@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependencies point one way:
-// ProcessConfig <- UnitCompiler <- CgiPoolRuntime <- cgipool (CLI).
+// ProcessConfig <- UnitCompiler <- CgiPoolRuntime <- cgipool (CLI); ConfigImport sits beside
+// UnitCompiler on ProcessConfig and only the CLI uses it.
 // Only CgiPoolRuntime and the CLI see SystemdBus, the one wrapper over CSystemd.
 let package = Package(
   name: "cgipool",
@@ -12,9 +13,15 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
   ],
   targets: [
     .target(name: "ProcessConfig"),
+    // Reads supervisord, process-compose and Procfile files into a process config (pure: no systemd).
+    .target(
+      name: "ConfigImport",
+      dependencies: ["ProcessConfig", .product(name: "Yams", package: "Yams")]
+    ),
     .target(
       name: "UnitCompiler",
       dependencies: [
@@ -38,6 +45,7 @@ let package = Package(
       name: "cgipool",
       dependencies: [
         "ProcessConfig",
+        "ConfigImport",
         "UnitCompiler",
         "CgiPoolRuntime",
         "SystemdBus",
@@ -48,6 +56,7 @@ let package = Package(
     // the pure layers' tests link no libsystemd.
     .target(name: "CgiPoolTestKit", path: "Tests/Kit"),
     .testTarget(name: "ProcessConfigTests", dependencies: ["ProcessConfig", "CgiPoolTestKit"], exclude: ["Fixtures"]),
+    .testTarget(name: "ConfigImportTests", dependencies: ["ConfigImport", "ProcessConfig", "CgiPoolTestKit"], exclude: ["Fixtures"]),
     .testTarget(name: "UnitCompilerTests", dependencies: ["UnitCompiler", "ProcessConfig", "CgiPoolTestKit"]),
     // Shared by the test targets that need a systemd manager: a real (private) one, or the fake.
     .target(

@@ -12,12 +12,19 @@
 #   openssh-client               ssh: cgipool --host (sd-bus's remote transport runs it)
 #   openssh-server               sshd in the booted test containers (pool across hosts); never
 #                                started on this machine by the install (see policy-rc.d below)
+#   groff-base                   the man page test renders cgipool.1 with groff and expects no warnings
+# and from PyPI:
+#   jsonschema                   the tests validate the fixtures against schema/process_config.schema.json with it
 set -euo pipefail
-packages=(libsystemd-dev pkg-config systemd systemd-journal-remote systemd-container dbus-user-session util-linux python3 curl libcurl4 libcurl4-openssl-dev procps openssh-client openssh-server)
+packages=(libsystemd-dev pkg-config systemd systemd-journal-remote systemd-container dbus-user-session util-linux python3 curl libcurl4 libcurl4-openssl-dev procps openssh-client openssh-server groff-base)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+  echo "==> installing jsonschema (PyPI)"
+  python3 -m pip install -q jsonschema || echo "install-deps.sh: pip install jsonschema failed; the schema tests will say so" >&2
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "==> installing ${missing[*]}"
 if [ "$(id -u)" != 0 ]; then

@@ -1,5 +1,7 @@
 /// The keys at the top level of `process_config.json`.
 public enum PoolKey: String, ConfigKey {
+  /// `$schema`: the JSON Schema an editor validates the file against; cgipool only checks it is a string.
+  case schema = "$schema"
   /// `build`: the argv run before a `--build` start.
   case build
   /// `hosts`: remote machines by name, each `[USER@]HOST[:PORT]`.
@@ -14,9 +16,13 @@ public enum PoolKey: String, ConfigKey {
   /// The key described as data.
   public var info: ConfigKeyInfo {
     switch self {
+    case .schema:
+      ConfigKeyInfo(
+        "The JSON Schema editors validate and complete this file with (schema/process_config.schema.json).",
+        type: .string)
     case .build:
       ConfigKeyInfo(
-        "An argv the operator scripts run before starting with --build.", type: .stringArray, defaultValue: .null)
+        "An argv the operator scripts run before starting with --build.", type: .argv, defaultValue: .null)
     case .hosts:
       ConfigKeyInfo(
         "Remote machines by name, each [USER@]HOST[:PORT] as ssh and systemctl -H take it; processes name one in host.",

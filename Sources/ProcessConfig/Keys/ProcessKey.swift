@@ -25,7 +25,7 @@ public enum ProcessKey: String, ConfigKey {
   public var info: ConfigKeyInfo {
     switch self {
     case .command:
-      ConfigKeyInfo("The program and its arguments.", type: .stringArray, isRequired: true)
+      ConfigKeyInfo("The program and its arguments.", type: .argv, isRequired: true)
     case .cwd:
       ConfigKeyInfo(
         "The working directory, relative to the config's folder.", type: .string, defaultValue: .string("."))

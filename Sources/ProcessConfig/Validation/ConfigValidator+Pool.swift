@@ -14,6 +14,9 @@ extension ConfigValidator {
     }
     checkKeys(of: root, allowed: PoolKey.self, at: .root)
 
+    // `$schema` is for editors; it only has to be a string.
+    if let value = root[PoolKey.schema] { _ = string(value, at: ConfigPath.root.appending(PoolKey.schema)) }
+
     var name: String? = PoolConfig.defaultName
     if let value = root[PoolKey.name] {
       name = poolName(value, at: ConfigPath.root.appending(PoolKey.name))

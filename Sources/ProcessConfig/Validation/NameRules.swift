@@ -1,14 +1,33 @@
 import Foundation
 
-/// The syntax rules for names and probe targets, shared by the validator and its tests.
-enum NameRules {
+/// The syntax rules for names and probe targets, shared by the validator, its tests and the importers.
+public enum NameRules {
   /// The longest process or pool name accepted.
-  static let maximumNameLength = 64
+  public static let maximumNameLength = 64
+
+  // The same rules as ECMA-262 regular expressions, for the JSON Schema. `NameRulesPatternTests`
+  // checks each against its function on generated inputs, so the two cannot drift apart.
+
+  /// `isValidProcessName` as a pattern.
+  public static let processNamePattern = "^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$"
+  /// `isValidPoolName` as a pattern.
+  public static let poolNamePattern = "^(?!.*--)(?!.*-$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$"
+  /// `isValidEnvironmentName` as a pattern.
+  public static let environmentNamePattern = "^[A-Za-z_][A-Za-z0-9_]*$"
+  /// A port from 1 to 65535 in at most 5 digits (leading zeros allowed), as `isValidPortTarget` reads it.
+  static let portPattern = "(?=[0-9]{1,5}$)0*(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"
+  /// `isValidPortTarget` as a pattern.
+  public static let portTargetPattern =
+    "^(?:" + portPattern + "|[A-Za-z0-9_.-]+:" + portPattern + "|\\[[0-9A-Za-z_:.%]*:[0-9A-Za-z_:.%]*\\]:" + portPattern + ")"
+  /// A looser form of `isValidHTTPTarget` (which parses the URL): every URL it accepts matches.
+  public static let httpTargetPattern = "^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[^\\]/?#]*\\]|[^\\s/?#])+(?:[/?#][\\s\\S]*)?$"
+  /// A string without NUL, which no process can receive.
+  public static let noNULPattern = "^[^\\u0000]*$"
 
   /// Whether `name` can be a process name: `^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$`.
   ///
   /// No dots, because the unit compiler uses `.` to name a process's auxiliary units.
-  static func isValidProcessName(_ name: String) -> Bool {
+  public static func isValidProcessName(_ name: String) -> Bool {
     let scalars = Array(name.unicodeScalars)
     guard let first = scalars.first, scalars.count <= maximumNameLength, isWordScalar(first) else { return false }
     return scalars.dropFirst().allSatisfy { isWordScalar($0) || $0 == "-" }
@@ -18,7 +37,7 @@ enum NameRules {
   ///
   /// The name becomes `<name>.slice` and prefixes `<name>-<process>.service`; systemd reads `-` in a
   /// slice name as nesting, so a doubled or trailing `-` would name a different slice.
-  static func isValidPoolName(_ name: String) -> Bool {
+  public static func isValidPoolName(_ name: String) -> Bool {
     let scalars = Array(name.unicodeScalars)
     guard let first = scalars.first, scalars.count <= maximumNameLength, isWordScalar(first) else { return false }
     guard scalars.dropFirst().allSatisfy({ isWordScalar($0) || $0 == "-" || $0 == "." }) else { return false }
@@ -26,14 +45,14 @@ enum NameRules {
   }
 
   /// Whether `name` can be an environment variable name: `^[A-Za-z_][A-Za-z0-9_]*$`.
-  static func isValidEnvironmentName(_ name: String) -> Bool {
+  public static func isValidEnvironmentName(_ name: String) -> Bool {
     let scalars = Array(name.unicodeScalars)
     guard let first = scalars.first, isWordScalar(first), !isDigit(first) else { return false }
     return scalars.allSatisfy(isWordScalar)
   }
 
   /// Whether `target` names a TCP port: `8080`, `host:port` or `[v6]:port`, the port in 1...65535.
-  static func isValidPortTarget(_ target: String) -> Bool {
+  public static func isValidPortTarget(_ target: String) -> Bool {
     if isValidPort(target) { return true }
     if target.hasPrefix("[") {
       // A bracketed IPv6 address: `[::1]:8080`, optionally with a zone (`[fe80::1%eth0]:80`).
@@ -53,7 +72,7 @@ enum NameRules {
   }
 
   /// Whether `target` is an `http://` or `https://` URL with a host.
-  static func isValidHTTPTarget(_ target: String) -> Bool {
+  public static func isValidHTTPTarget(_ target: String) -> Bool {
     guard let components = URLComponents(string: target),
       let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
       let host = components.host, !host.isEmpty

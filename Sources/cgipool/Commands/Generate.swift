@@ -5,6 +5,6 @@ struct Generate: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "generate",
     abstract: "Generate files from the config.",
-    subcommands: [GenerateUnits.self]
+    subcommands: [GenerateUnits.self, GenerateManual.self]
   )
 }

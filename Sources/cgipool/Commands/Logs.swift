@@ -19,7 +19,7 @@ struct Logs: ParsableCommand {
 
   @OptionGroup var configOptions: ConfigOptions
 
-  @Argument(help: "The process name.")
+  @Argument(help: "The process name.", completion: ProcessNameCompletion.kind)
   var process: String
 
   @Option(name: [.customShort("n"), .long], help: "How many of the last lines to show.")

@@ -11,7 +11,7 @@ struct Restart: ParsableCommand {
   @OptionGroup var configOptions: ConfigOptions
   @OptionGroup var managerOptions: ManagerOptions
 
-  @Argument(help: "Processes to restart; their dependents restart too (default: all).")
+  @Argument(help: "Processes to restart; their dependents restart too (default: all).", completion: ProcessNameCompletion.kind)
   var processes: [String] = []
 
   func run() throws {

@@ -19,7 +19,7 @@ struct Start: ParsableCommand {
   @OptionGroup var configOptions: ConfigOptions
   @OptionGroup var managerOptions: ManagerOptions
 
-  @Argument(help: "Processes to start, with their dependencies (default: all).")
+  @Argument(help: "Processes to start, with their dependencies (default: all).", completion: ProcessNameCompletion.kind)
   var processes: [String] = []
 
   @Flag(help: "Reap orphaned pool processes (outside the pool's units) before starting.")

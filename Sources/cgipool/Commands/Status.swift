@@ -16,7 +16,7 @@ struct Status: ParsableCommand {
   @OptionGroup var configOptions: ConfigOptions
   @OptionGroup var managerOptions: ManagerOptions
 
-  @Argument(help: "Processes to show (default: all).")
+  @Argument(help: "Processes to show (default: all).", completion: ProcessNameCompletion.kind)
   var processes: [String] = []
 
   @Flag(help: "Print JSON instead of a table.")

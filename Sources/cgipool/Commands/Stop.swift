@@ -18,7 +18,7 @@ struct Stop: ParsableCommand {
   @OptionGroup var configOptions: ConfigOptions
   @OptionGroup var managerOptions: ManagerOptions
 
-  @Argument(help: "Processes to stop, with their dependents (default: all).")
+  @Argument(help: "Processes to stop, with their dependents (default: all).", completion: ProcessNameCompletion.kind)
   var processes: [String] = []
 
   @Flag(help: "Kill at once (SIGKILL) instead of waiting for a graceful exit.")
