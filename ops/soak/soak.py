@@ -42,8 +42,11 @@ class Soak:
         self.random = random.Random(args.seed)
         self.cgipool = os.environ.get("CGIPOOL", os.path.join(ROOT, ".build/release/cgipool"))
         self.folder = tempfile.mkdtemp(prefix="cgipool-soak-")
+        # The system PATH, as the manager's services have it: `python3` then resolves to the same
+        # interpreter the unit's PATH search finds (a pyenv python run with argv[0] "python3" from
+        # another PATH would look for its standard library in the wrong place).
         self.env = dict(os.environ, CGIPOOL_RUNTIME_DIR=self.folder + "/runtime", CGIPOOL_LOG_DIR=self.folder + "/logs",
-                        CGI_POOL_CONFIG=args.config)
+                        CGI_POOL_CONFIG=args.config, PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
         self.config = json.load(open(args.config))
         self.pool = self.config.get("name", "cgipool")
         self.faults = []
