@@ -208,25 +208,6 @@ import Testing
     #expect(after.status == 3, "\(after)")
   }
 
-  /// The short soak (issue 13; `make soak` runs it for 10 minutes): load, random kill -9 and a
-  /// SIGSTOP past the liveness threshold, then healthy again with no leak, and nothing left after.
-  @Test func shortSoakEndsHealthyWithoutLeaks() throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.root + "/ops/soak/soak.py")
-    process.arguments = ["--duration", "45", "--seed", "13"]
-    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CGIPOOL_") && !$0.key.hasPrefix("CGI_POOL_") }
-      .merging(["CGIPOOL": CgiPoolBinary.executable.path]) { _, new in new }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(output)")
-    #expect(output.contains("leaks: none"), "\(output)")
-    #expect(output.contains("fault: kill -9") && output.contains("fault: SIGSTOP"), "\(output)")
-  }
-
   @Test func interruptedStartLeavesNothingStarted() throws {
     let sandbox = Sandbox()
     let config = sandbox.folder + "/slow.json"
