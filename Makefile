@@ -3,7 +3,7 @@ SWIFT ?= swift
 CGIPOOL := .build/release/cgipool
 CONFIG ?= $(if $(CGI_POOL_CONFIG),$(CGI_POOL_CONFIG),ops/process_config.json)
 
-.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench bench-hosts install uninstall install-shell
+.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench bench-hosts install uninstall install-shell soak
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -57,3 +57,6 @@ bench: ## Run the benchmarks and write BENCHMARKS.md.
 
 bench-hosts: ## Pool across hosts: status and cold start on three booted containers (root).
 	nice -n 10 bench/across_hosts.py
+
+soak: build ## Soak the demo pool for 10 minutes: load, random kill -9 and SIGSTOP, then health and leak counts.
+	nice -n 10 ops/soak/soak.py --duration $(or $(SOAK_SECONDS),600)

@@ -12,11 +12,12 @@
 #   openssh-client               ssh: cgipool --host (sd-bus's remote transport runs it)
 #   openssh-server               sshd in the booted test containers (pool across hosts); never
 #                                started on this machine by the install (see policy-rc.d below)
+#   apache2-utils                ab: the bounded load of `make soak` (ops/soak/soak.py)
 #   groff-base                   the man page test renders cgipool.1 with groff and expects no warnings
 # and from PyPI:
 #   jsonschema                   the tests validate the fixtures against schema/process_config.schema.json with it
 set -euo pipefail
-packages=(libsystemd-dev pkg-config systemd systemd-journal-remote systemd-container dbus-user-session util-linux python3 curl libcurl4 libcurl4-openssl-dev procps openssh-client openssh-server groff-base)
+packages=(libsystemd-dev pkg-config systemd systemd-journal-remote systemd-container dbus-user-session util-linux python3 curl libcurl4 libcurl4-openssl-dev procps openssh-client openssh-server groff-base apache2-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

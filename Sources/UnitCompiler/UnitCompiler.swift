@@ -72,6 +72,10 @@ public struct UnitCompiler: Sendable {
     for context in contexts {
       units.append(Self.service(context))
     }
+    // A line systemd would not read fails the whole unit file: refuse it here, with its path.
+    let services = units.filter { unit in unit.process.map { unit.name == names.service($0) } ?? false }
+    let tooLong = UnitFileLimits.problems(services, pool: pool)
+    guard tooLong.isEmpty else { throw ConfigError(diagnostics: tooLong) }
     if let health = HealthMapper.healthUnit(contexts) { units.append(health) }
     return CompiledPool(poolName: pool.name, units: units)
   }

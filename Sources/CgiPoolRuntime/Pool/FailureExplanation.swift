@@ -24,7 +24,17 @@ enum FailureExplanation {
 
   /// Why a start job ended with `jobResult`, from the unit's `state` (`nil`: gone).
   static func describe(jobResult: JobResult, state: UnitState?, spec: ProcessSpec) -> String {
-    guard let state else { return "start job \(jobResult); the unit is gone" }
+    guard let state else {
+      return jobResult == .canceled
+        ? "a concurrent stop ended it (its start job was canceled; the unit is gone)" : "start job \(jobResult); the unit is gone"
+    }
+    if jobResult == .canceled {
+      // Another command's stop job replaced this start job: systemd stopped the process on
+      // purpose. Neither a crash nor the start limit (with its restart heuristic) is the story.
+      var parts = ["a concurrent stop ended it (its start job was canceled)"]
+      if state.execMainCode == 2 || state.execMainCode == 3 { parts.append("the process got signal \(state.execMainStatus)") }
+      return parts.joined(separator: "; ")
+    }
     var parts: [String] = []
     switch state.hitStartLimit(policy: spec.restartPolicy) ? .startLimitHit : state.result {
     case .exitCode:

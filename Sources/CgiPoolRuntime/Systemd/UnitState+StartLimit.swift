@@ -12,7 +12,9 @@ extension UnitState {
   /// needed SIGKILL ends `failed` with result `timeout`, which is excluded.
   public func hitStartLimit(policy: RestartPolicy) -> Bool {
     if result == .startLimitHit { return true }
-    guard activeState == .failed, policy != .no else { return false }
+    // Without a single automatic restart the start limit cannot have been reached by restarts
+    // (a failure after a stop, say): only systemd's own start-limit-hit result says so then.
+    guard activeState == .failed, policy != .no, restarts > 0 else { return false }
     return Self.restartableResults.contains(result)
   }
 }

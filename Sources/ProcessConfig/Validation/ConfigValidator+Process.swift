@@ -61,6 +61,7 @@ extension ConfigValidator {
       edges = result.edges
       if result.valid { spec.dependsOn = edges.map(\.dependency) } else { failed = true }
     }
+    if !failed { checkKernelLimits(spec, at: path) }
     return (failed ? nil : spec, edges)
   }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ProcessConfig
+import UnitCompiler
 
 extension CgiPool {
   /// `cgipool check`: validates the config and prints the start plan.
@@ -18,6 +19,12 @@ extension CgiPool {
 
     func run() throws {
       let config = try options.load()
+      // What systemd would refuse to read: a unit-file line over 1 MiB after escaping.
+      let tooLong = UnitFileLimits.problems(config)
+      if !tooLong.isEmpty {
+        Diagnostics.report(ConfigError(diagnostics: tooLong), file: options.path)
+        throw ExitCode(65)
+      }
       print(Self.summary(of: config), terminator: "")
     }
 

@@ -14,9 +14,11 @@ import UnitCompiler
     #expect(UnitState(name: "u", result: .startLimitHit).hitStartLimit(policy: .no))
     // systemd 252 keeps the last crash's result: failed with a restartable result means it gave up.
     for result: ServiceResult in [.exitCode, .signal, .coreDump, .watchdog] {
-      #expect(UnitState(name: "u", activeState: .failed, result: result).hitStartLimit(policy: .onFailure))
-      #expect(!UnitState(name: "u", activeState: .failed, result: result).hitStartLimit(policy: .no))
-      #expect(!UnitState(name: "u", activeState: .activating, result: result).hitStartLimit(policy: .always))
+      #expect(UnitState(name: "u", activeState: .failed, restarts: 4, result: result).hitStartLimit(policy: .onFailure))
+      #expect(!UnitState(name: "u", activeState: .failed, restarts: 4, result: result).hitStartLimit(policy: .no))
+      #expect(!UnitState(name: "u", activeState: .activating, restarts: 4, result: result).hitStartLimit(policy: .always))
+      // Never restarted: a stop (or one failure) ended it, not the start limit (issue 13).
+      #expect(!UnitState(name: "u", activeState: .failed, restarts: 0, result: result).hitStartLimit(policy: .always))
     }
     // A stop that needed SIGKILL ends failed/timeout: not a start limit.
     #expect(!UnitState(name: "u", activeState: .failed, result: .timeout).hitStartLimit(policy: .always))
@@ -30,13 +32,20 @@ import UnitCompiler
     #expect(
       FailureExplanation.describe(jobResult: .failed, state: exited, spec: spec)
         == "cannot execute the command (/bin/web, exit status 203)")
-    let killed = UnitState(name: "u", activeState: .failed, result: .signal, execMainCode: 2, execMainStatus: 9)
+    let killed = UnitState(name: "u", activeState: .failed, restarts: 4, result: .signal, execMainCode: 2, execMainStatus: 9)
     #expect(FailureExplanation.describe(jobResult: .timeout, state: killed, spec: spec) == "killed by signal 9, job timeout")
     spec.restartPolicy = .onFailure
     #expect(
       FailureExplanation.describe(jobResult: .failed, state: killed, spec: spec)
-        == "killed by signal 9, systemd gave up after 0 restarts (start limit hit: \(StartLimit.summary))")
-    #expect(FailureExplanation.describe(jobResult: .canceled, state: nil, spec: spec) == "start job canceled; the unit is gone")
+        == "killed by signal 9, systemd gave up after 4 restarts (start limit hit: \(StartLimit.summary))")
+    // A stop job replaced the start job (issue 13): a concurrent stop, never the start limit.
+    let stopped = UnitState(name: "u", activeState: .failed, result: .signal, execMainCode: 2, execMainStatus: 15)
+    #expect(
+      FailureExplanation.describe(jobResult: .canceled, state: stopped, spec: spec)
+        == "a concurrent stop ended it (its start job was canceled); the process got signal 15")
+    #expect(
+      FailureExplanation.describe(jobResult: .canceled, state: nil, spec: spec)
+        == "a concurrent stop ended it (its start job was canceled; the unit is gone)")
     let odd = UnitState(name: "u", activeState: .failed, result: ServiceResult(rawValue: "oom-kill"))
     #expect(FailureExplanation.describe(jobResult: .failed, state: odd, spec: spec) == "result oom-kill")
   }
