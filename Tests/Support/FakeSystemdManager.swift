@@ -178,6 +178,10 @@ public final class FakeSystemdManager: SystemdManaging {
 
   public func reload() throws(SystemdError) { calls.append("Reload") }
   public func linkUnitFiles(_ paths: [String]) throws(SystemdError) { calls.append("LinkUnitFiles") }
+  public func enableUnitFiles(_ names: [String]) throws(SystemdError) { calls.append("EnableUnitFiles") }
+  public func disableUnitFiles(_ names: [String]) throws(SystemdError) { calls.append("DisableUnitFiles") }
+  /// Every fake unit is transient: it has no unit file, so `start` never takes it for an installed pool.
+  public func unitFilePath(_ name: String) throws(SystemdError) -> String? { nil }
 
   // MARK: - The job engine
 
