@@ -26,7 +26,11 @@ import Testing
     defer { journal.remove() }
     try journal.append((0..<6).map { index in
       .unit(index % 2 == 0 ? "jr-web.service" : "jr-db.service", "line \(index)", at: Self.base + UInt64(index) * 1_000_000)
-    } + [.unit("jr-web.liveness.service", "healthy: command exited 0", at: Self.base + 9_000_000)])
+    } + [
+      // The pool's health unit writes for every process; only web's line is web's.
+      .unit("jr.health.service", "web: healthy: command exited 0", at: Self.base + 9_000_000),
+      .unit("jr.health.service", "db: unhealthy: command exited 1", at: Self.base + 9_500_000),
+    ])
     // No log file exists (CGIPOOL_LOG_DIR points at an empty folder): the journal is read.
     let environment = ["TZ": "UTC", "CGIPOOL_LOG_DIR": folder + "/logs"]
     let run = try CgiPoolBinary.run(
@@ -39,10 +43,11 @@ import Testing
       2023-11-14 22:13:29 healthy: command exited 0
 
       """, "\(run)")
+    // db gets its own health line, and none of web's.
     let db = try CgiPoolBinary.run(
       ["logs", "db", "--journal-dir", journal.directory, "--config", folder + "/process_config.json"],
       environment: environment)
-    #expect(db.stdout.split(separator: "\n").map { String($0.dropFirst(20)) } == ["line 1", "line 3", "line 5"], "\(db)")
+    #expect(db.stdout.split(separator: "\n").map { String($0.dropFirst(20)) } == ["line 1", "line 3", "line 5", "unhealthy: command exited 1"], "\(db)")
   }
 
   @Test func aMissingJournalFolderIsAnError() throws {

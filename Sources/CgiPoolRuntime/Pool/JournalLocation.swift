@@ -61,6 +61,27 @@ public struct JournalLocation: Sendable, Equatable {
     try open(units: units).tail(count).map { Self.line($0, timeZone: timeZone) }
   }
 
+  /// The last `count` entries of one process, oldest first: its service's own lines, and the
+  /// lines the pool's health unit wrote for it (`"<process>: "` removed), interleaved in time.
+  /// The health unit writes for every process of the pool, one line per change of health, so a
+  /// generous window of its entries is read and narrowed to this process.
+  public func processTail(service: String, healthUnit: String, process: String, count: Int) throws(JournalError)
+    -> [JournalEntry]
+  {
+    let own = try open(units: [service]).tail(count)
+    let health = try open(units: [healthUnit]).tail(count + 1_000).compactMap { Self.entry($0, of: process) }
+    return Array((own + health).sorted { $0.realtimeMicroseconds < $1.realtimeMicroseconds }.suffix(count))
+  }
+
+  /// A health-unit entry as the line of `process`, or nil when it speaks of another process.
+  public static func entry(_ entry: JournalEntry, of process: String) -> JournalEntry? {
+    let prefix = process + ": "
+    guard entry.message.hasPrefix(prefix) else { return nil }
+    var line = entry
+    line.message = String(entry.message.dropFirst(prefix.count))
+    return line
+  }
+
   /// `"<yyyy-MM-dd HH:mm:ss> <message>"`, the time in `timeZone`.
   public static func line(_ entry: JournalEntry, timeZone: TimeZone = .current) -> String {
     let formatter = DateFormatter()

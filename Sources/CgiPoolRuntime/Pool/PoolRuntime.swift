@@ -77,8 +77,9 @@ public final class PoolRuntime {
   func lastProbeLine(_ process: String) -> String? {
     let isProbeLine = { (line: String) in line.hasPrefix("unhealthy: ") || line.hasPrefix("healthy: ") }
     if let journal {
-      // Readiness probes write as the service (ExecStartPost=); liveness lines are in the state file.
-      let entries = (try? journal.open(units: [names.service(process)]).tail(200)) ?? []
+      // Readiness probes write as the service (ExecStartPost=); liveness lines as the health unit.
+      let entries =
+        (try? journal.processTail(service: names.service(process), healthUnit: names.health, process: process, count: 200)) ?? []
       return entries.map(\.message).last(where: isProbeLine)
     }
     guard let logDirectory else { return nil }

@@ -64,13 +64,15 @@ struct Logs: ParsableCommand {
     let units = [names.service(process)]
     let path = LogPath.file(process: process, in: LogLocation.directory(pool: pool.name))
     if let journalDirectory {
-      try showJournal(JournalLocation(source: .directory(journalDirectory), unitFields: JournalLocation.local.unitFields), units: units)
+      try showJournal(
+        JournalLocation(source: .directory(journalDirectory), unitFields: JournalLocation.local.unitFields),
+        process: process, names: names)
       return
     }
     // Where journald runs, the journal is asked first: a log file there is a leftover of a run
     // under the private manager, unless the journal knows nothing of the process.
     if JournalLocation.journaldRuns(), hasEntries(JournalLocation.local, units: units) || !FileManager.default.fileExists(atPath: path) {
-      try showJournal(.local, units: units)
+      try showJournal(.local, process: process, names: names)
       return
     }
     guard FileManager.default.fileExists(atPath: path) else {
@@ -87,19 +89,29 @@ struct Logs: ParsableCommand {
     ((try? location.open(units: units).tail(1)) ?? []).isEmpty == false
   }
 
-  /// Prints the last lines of `units` from the journal, then (with `-f`) what they write next.
-  private func showJournal(_ location: JournalLocation, units: [String]) throws {
+  /// Prints the process's last lines from the journal (its service's, and the health unit's lines
+  /// for it), then (with `-f`) what they write next.
+  private func showJournal(_ location: JournalLocation, process: String, names: UnitNames) throws {
     // Each followed line must reach a pipe as it is written, not when a buffer fills.
     if follow { StandardOutput.lineBuffered() }
     do {
-      let journal = try location.open(units: units)
-      for entry in try journal.tail(lines) { print(JournalLocation.line(entry)) }
+      let service = names.service(process)
+      for entry in try location.processTail(service: service, healthUnit: names.health, process: process, count: lines) {
+        print(JournalLocation.line(entry))
+      }
       guard follow else { return }
+      // Two journals, each positioned at its end, read in turn: the health unit's lines are narrowed
+      // to this process, which one match on the unit cannot do.
+      let own = try location.open(units: [service])
+      _ = try own.tail(1)
+      let health = try location.open(units: [names.health])
+      _ = try health.tail(1)
       while true {
-        while let entry = try journal.next() {
-          print(JournalLocation.line(entry))
+        while let entry = try own.next() { print(JournalLocation.line(entry)) }
+        while let entry = try health.next() {
+          if let line = JournalLocation.entry(entry, of: process) { print(JournalLocation.line(line)) }
         }
-        _ = try journal.wait(timeoutMicroseconds: 1_000_000)
+        _ = try own.wait(timeoutMicroseconds: 250_000)
       }
     } catch {
       printError("error: reading the journal: \(error)")

@@ -66,7 +66,8 @@ struct JournalLocationTests {
     defer { fixture.remove() }
     try fixture.append([
       .unit("demo-web.service", "healthy: ready", at: Self.base),
-      .unit("demo-web.liveness.service", "unhealthy: http 503", at: Self.base + 1_000_000),
+      .unit("demo.health.service", "web: unhealthy: http 503", at: Self.base + 1_000_000),
+      .unit("demo.health.service", "other: healthy: ready", at: Self.base + 1_500_000),
       .unit("demo-web.service", "GET / 503", at: Self.base + 2_000_000),
     ])
     let json = #"{"name": "demo", "processes": {"web": {"command": ["/bin/sleep", "60"]}}}"#
