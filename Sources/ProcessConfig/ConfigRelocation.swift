@@ -43,7 +43,7 @@ extension JSONValue {
       return "[\n" + elements.map { inner + $0.pretty(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
     case .object(let object) where !object.members.isEmpty:
       return "{\n"
-        + object.members.map { inner + JSONText.quoted($0.key) + ": " + $0.value.pretty(indent: inner) }
+        + object.members.map { inner + JSONOutput.quoted($0.key) + ": " + $0.value.pretty(indent: inner) }
         .joined(separator: ",\n") + "\n" + indent + "}"
     default: return serialized
     }

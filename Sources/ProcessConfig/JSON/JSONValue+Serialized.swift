@@ -5,10 +5,10 @@ extension JSONValue {
     case .null: return "null"
     case .bool(let value): return value ? "true" : "false"
     case .number(let number): return number.literal
-    case .string(let text): return JSONText.quoted(text)
+    case .string(let text): return JSONOutput.quoted(text)
     case .array(let elements): return "[" + elements.map(\.serialized).joined(separator: ",") + "]"
     case .object(let object):
-      return "{" + object.members.map { JSONText.quoted($0.key) + ":" + $0.value.serialized }.joined(separator: ",") + "}"
+      return "{" + object.members.map { JSONOutput.quoted($0.key) + ":" + $0.value.serialized }.joined(separator: ",") + "}"
     }
   }
 }

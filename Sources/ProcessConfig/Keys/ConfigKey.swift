@@ -87,9 +87,9 @@ extension ConfigDefault {
   public var json: String {
     switch self {
     case .null: "null"
-    case .string(let text): JSONText.quoted(text)
+    case .string(let text): JSONOutput.quoted(text)
     case .number(let value): value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    case .strings(let texts): "[" + texts.map(JSONText.quoted).joined(separator: ", ") + "]"
+    case .strings(let texts): "[" + texts.map(JSONOutput.quoted).joined(separator: ", ") + "]"
     case .emptyObject: "{}"
     }
   }

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessConfig
 
 /// One process's liveness check, as the pool's health unit receives it.
 ///
@@ -51,15 +52,15 @@ public struct LivenessCheck: Sendable, Equatable {
   /// The check as one compact JSON object, keys in a fixed order (deterministic output).
   public var argument: String {
     var fields = [
-      "\"process\":" + Self.quote(process), "\"unit\":" + Self.quote(unit), "\"type\":" + Self.quote(kind),
-      "\"target\":" + Self.quote(target), "\"interval\":" + Self.number(interval),
+      "\"process\":" + JSONOutput.quoted(process), "\"unit\":" + JSONOutput.quoted(unit), "\"type\":" + JSONOutput.quoted(kind),
+      "\"target\":" + JSONOutput.quoted(target), "\"interval\":" + Self.number(interval),
       "\"timeout\":" + Self.number(timeout), "\"failure_threshold\":" + String(failureThreshold),
-      "\"cwd\":" + Self.quote(workingDirectory),
+      "\"cwd\":" + JSONOutput.quoted(workingDirectory),
     ]
     if !environment.isEmpty {
-      fields.append("\"env\":[" + environment.map { "[" + Self.quote($0.name) + "," + Self.quote($0.value) + "]" }.joined(separator: ",") + "]")
+      fields.append("\"env\":[" + environment.map { "[" + JSONOutput.quoted($0.name) + "," + JSONOutput.quoted($0.value) + "]" }.joined(separator: ",") + "]")
     }
-    if let logFile { fields.append("\"log\":" + Self.quote(logFile)) }
+    if let logFile { fields.append("\"log\":" + JSONOutput.quoted(logFile)) }
     return "{" + fields.joined(separator: ",") + "}"
   }
 
@@ -85,27 +86,6 @@ public struct LivenessCheck: Sendable, Equatable {
       LivenessCheck(
         process: process, unit: unit, kind: kind, target: target, interval: interval, timeout: timeout,
         failureThreshold: threshold, workingDirectory: cwd, environment: environment, logFile: string("log")))
-  }
-
-  /// A JSON string literal; control characters, quotes and backslashes escaped, the rest as is.
-  static func quote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 {
-          out += String(format: "\\u%04x", scalar.value)
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
   }
 
   /// Seconds as the shortest stable decimal (`2`, `0.5`).
