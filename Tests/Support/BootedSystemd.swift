@@ -11,7 +11,7 @@ import Testing
 /// The container uses the host's `/usr` read-only, persists `/etc`, `/var`, `/root` and an overlay
 /// of `/usr/local` across `reboot()` (not across `stop()`), and shares the host's network: a
 /// service listening on 127.0.0.1 inside answers on the host, so tests that run the demo pool
-/// must hold `/tmp/cgipool-demo.lock` (`make test` under `flock` does). The checkout is bound
+/// take the `.demoPorts` trait. The checkout is bound
 /// read-only, so the built `cgipool` binary runs inside at `inside(hostPath)`.
 ///
 /// Use `BootedSystemd.with(_:_:)`: it always stops the container, even when the body throws.

@@ -15,7 +15,8 @@ matching the pool, no cgroup, no runtime folder, free ports. Exit 0 only when al
 Memory limits are not exercised: the memory controller here is cgroup v1, which the private
 manager cannot delegate, so no limit could be enforced.
 
-Run it under the demo lock (it binds the demo ports): flock /tmp/cgipool-demo.lock make soak
+It binds the demo ports: beside other runs on one machine, take the lock the tests' `.demoPorts`
+trait takes: flock /tmp/cgipool-demo-ports.lock make soak
 """
 import argparse
 import json

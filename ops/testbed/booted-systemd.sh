@@ -8,7 +8,7 @@
 # by hand: `ops/testbed/booted-systemd.sh start i11-try --bind-ro "$PWD"`, then `exec`, then `stop`.
 # Container names must be unique on the machine (prefix them with your own tag).
 # A pool inside binds the HOST's ports (shared network): run the demo pool only under
-# `flock /tmp/cgipool-demo.lock`.
+# `flock /tmp/cgipool-demo-ports.lock`, the lock the tests' `.demoPorts` trait takes.
 #
 # USAGE (as root)
 #   booted-systemd.sh start  NAME [--bind HOSTDIR[:CTDIR]]... [--bind-ro HOSTDIR[:CTDIR]]...

@@ -6,8 +6,7 @@ import Testing
 /// testbed container): systemctl and journalctl on the installed units, restarts, reboots.
 ///
 /// `demoPoolInstalledAsUnitFiles` runs the demo pool, whose ports (8080, 8001, 9001, 9002) the
-/// container shares with the host: run it by hand under `flock /tmp/cgipool-demo.lock`
-/// (`make test` as a whole runs under it). The other tests use free ports.
+/// container shares with the host, so it takes `.demoPorts`. The other tests use free ports.
 @Suite(.enabled(if: BootedSystemd.enabled), .serialized) struct BootedInstallTests {
   static let root = CgiPoolBinary.packageRoot.path
 
@@ -45,7 +44,7 @@ import Testing
 
   static func token() -> String { String(UInt32.random(in: .min ... .max), radix: 36) }
 
-  @Test func demoPoolInstalledAsUnitFiles() throws {
+  @Test(.demoPorts) func demoPoolInstalledAsUnitFiles() throws {
     try BootedSystemd.with(BootedSystemd.uniqueName("cgp-demo")) { box in
       let cgipool = try box.inside(CgiPoolBinary.executable.path)
       let config = try box.inside(Self.root + "/ops/process_config.json")
