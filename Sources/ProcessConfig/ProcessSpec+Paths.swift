@@ -6,4 +6,9 @@ extension ProcessSpec {
   public func resolvedWorkingDirectory(base: String) -> String {
     FilePath.normalize(cwd, relativeTo: base)
   }
+
+  /// The absolute PID file path: `pid_file` resolved against the working directory `workingDirectory`.
+  public func resolvedPIDFile(workingDirectory: String) -> String? {
+    pidFile.map { FilePath.normalize($0, relativeTo: workingDirectory) }
+  }
 }

@@ -4,6 +4,8 @@ public struct ProcessSpec: Sendable, Equatable {
   public static let defaultStopTimeout: Double = 10
   /// Default seconds systemd waits before restarting the process.
   public static let defaultRestartDelay: Double = 1
+  /// Default seconds a process without a health check must stay up to count as started.
+  public static let defaultSettleTime: Double = 1
 
   /// The process name (the key under `processes`).
   public var name: String
@@ -27,6 +29,17 @@ public struct ProcessSpec: Sendable, Equatable {
   public var restartDelay: Double
   /// The machine it runs on: a name from the pool's `hosts`; nil for this machine.
   public var host: String?
+  /// Seconds a process without a health check must stay up before `start` calls it up
+  /// (`settle_time`, like supervisord's `startsecs`); 0 turns the wait off.
+  public var settleTime: Double = ProcessSpec.defaultSettleTime
+  /// How the process tells systemd it has started (`type`).
+  public var type: ProcessType = .simple
+  /// Where a forking process writes its daemon's PID, as written (relative to `cwd`); nil: none.
+  public var pidFile: String?
+
+  /// Whether `start` waits `settleTime` before calling the process up: a health check is the
+  /// better proof, and a `restart_policy: no` process's successful exit is its completion.
+  public var settles: Bool { settleTime > 0 && healthCheck == nil && restartPolicy != .no }
 
   /// Creates a process description; defaults match the documented config defaults.
   public init(

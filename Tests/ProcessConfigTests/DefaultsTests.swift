@@ -27,6 +27,20 @@ import Testing
     #expect(process.healthCheck == nil)
     #expect(process.stopTimeout == 10)
     #expect(process.restartDelay == 1)
+    #expect(process.settleTime == 1)
+    #expect(process.type == .simple)
+    #expect(process.pidFile == nil)
+  }
+
+  @Test func typePIDFileAndSettleTimeAreRead() throws {
+    let config = try parse(
+      #"{"processes": {"d": {"command": ["x"], "type": "forking", "pid_file": "d.pid", "settle_time": 2.5}, "q": {"command": ["x"], "settle_time": 0}}}"#)
+    let daemon = try #require(config.processes["d"])
+    #expect(daemon.type == .forking)
+    #expect(daemon.pidFile == "d.pid")
+    #expect(daemon.settleTime == 2.5)
+    #expect(daemon.settles)
+    #expect(config.processes["q"]?.settles == false, "settle_time 0 turns the wait off")
   }
 
   @Test func omittedHealthCheckFieldsTakeTheDocumentedDefaults() throws {

@@ -130,3 +130,42 @@ import UnitCompiler
     #expect(again == compiled)
   }
 }
+
+/// `type` and `pid_file` (issue 13): a forking command maps to `Type=forking` with the PID file
+/// resolved against its working directory; everything else stays `Type=exec`.
+@Suite struct ProcessTypeMappingTests {
+  static func pool() -> PoolConfig {
+    var daemon = ProcessSpec(name: "daemon", command: ["/usr/bin/sleep", "1"], cwd: "srv")
+    daemon.type = .forking
+    daemon.pidFile = "run/../daemon.pid"
+    var guessed = ProcessSpec(name: "guessed", command: ["/usr/bin/sleep", "1"])
+    guessed.type = .forking
+    let plain = ProcessSpec(name: "plain", command: ["/usr/bin/sleep", "1"])
+    return PoolConfig(
+      name: "t", processes: ["daemon": daemon, "guessed": guessed, "plain": plain], file: "c.json", baseDirectory: "/base")
+  }
+
+  @Test func forkingMapsToTypeForkingWithAnAbsolutePIDFile() throws {
+    let compiled = try UnitCompiler(options: TestPools.options).compile(Self.pool())
+    let daemon = try #require(compiled.unit(named: "t-daemon.service"))
+    #expect(daemon.values(of: "Type") == [.string("forking")])
+    #expect(daemon.values(of: "PIDFile") == [.string("/base/srv/daemon.pid")])
+    let guessed = try #require(compiled.unit(named: "t-guessed.service"))
+    #expect(guessed.values(of: "Type") == [.string("forking")])
+    #expect(guessed.values(of: "PIDFile").isEmpty, "without pid_file systemd guesses the main process")
+    #expect(compiled.unit(named: "t-plain.service")?.values(of: "Type") == [.string("exec")])
+    #expect(compiled.unit(named: "t-plain.service")?.values(of: "PIDFile").isEmpty == true)
+  }
+
+  @Test func bothBackEndsCarryTypeAndPIDFile() throws {
+    let compiled = try UnitCompiler(options: TestPools.options).compile(Self.pool())
+    let renderer = try UnitFileRenderer(templatesDirectory: TemplatesLocation.directory)
+    let file = try renderer.render(try #require(compiled.unit(named: "t-daemon.service")), pool: compiled, configFile: "c.json")
+    #expect(file.contains("\nType=forking\n"), "\(file)")
+    #expect(file.contains("\nPIDFile=/base/srv/daemon.pid\n"), "\(file)")
+    let transient = try #require(TransientUnitBuilder.build(compiled).first { $0.name == "t-daemon.service" })
+    let dump = TransientUnitBuilder.dump(transient)
+    #expect(dump.contains("Type") && dump.contains("forking"), "\(dump)")
+    #expect(dump.contains("PIDFile") && dump.contains("/base/srv/daemon.pid"), "\(dump)")
+  }
+}

@@ -63,7 +63,8 @@ enum FailureExplanation {
       parts.append(
         "systemd gave up after \(state.restarts) restart\(state.restarts == 1 ? "" : "s") (start limit hit: \(StartLimit.summary))")
     case .success:
-      parts.append("start job \(jobResult)")
+      // The start job succeeded and the process then ended by itself: say how and when.
+      parts.append(EarlyExit.describe(state, spec: spec) ?? "start job \(jobResult)")
     default:
       parts.append("result \(state.result)")
     }

@@ -31,21 +31,47 @@ extension PoolRuntime {
     var results: [String: ProcessStartResult] = [:]
     var submitted: [String] = []
     var pending = order
+    // Processes reported active that must first stay up for their settle_time: their
+    // "started" line waits until they have (see `settle`).
+    var settling: [String: Double] = [:]
+    let gated: (StartEvent) -> Void = { event in
+      if case .finished(let result) = event, result.outcome == .started, self.pool.processes[result.process]!.settles {
+        settling[result.process] = MonotonicClock.now()
+        return
+      }
+      progress(event)
+    }
     do {
       // Each round submits what is pending; a process is submitted again only when a
       // dependency it waited for came up late, so the rounds are bounded by the chain length.
       for _ in 0...order.count where !pending.isEmpty {
         try startRound(
           pending, results: &results, submitted: &submitted, deadline: deadline, isCancelled: isCancelled,
-          progress: progress)
-        try followRestarts(order, results: &results, deadline: deadline, isCancelled: isCancelled, progress: progress)
+          progress: gated)
+        try followRestarts(order, results: &results, deadline: deadline, isCancelled: isCancelled, progress: gated)
         pending = try heldBackByRecoveredDependencies(order, results: results)
         if MonotonicClock.now() >= deadline { break }
       }
+      try settle(settling, results: &results, isCancelled: isCancelled, progress: progress)
     } catch where error.isCancelled {
       return try rollBack(submitted, order: order, results: results, progress: progress)
     }
-    return StartReport(results: order.compactMap { results[$0] })
+    let report = StartReport(results: order.compactMap { results[$0] })
+    try recordEarlyExits(report)
+    return report
+  }
+
+  /// Keeps the reason of each failed process whose unit the manager has already unloaded (a
+  /// successful early exit), so `status` can still say it; forgets it for processes now up.
+  func recordEarlyExits(_ report: StartReport) throws(SystemdError) {
+    guard let earlyExits else { return }
+    let failed = report.results.filter { if case .failed = $0.outcome { return true } else { return false } }
+    let loaded = failed.isEmpty ? [:] : try manager.listedStates(failed.map(\.unit))
+    var recorded: [String: String] = [:]
+    for result in failed where loaded[result.unit] == nil {
+      if case .failed(let reason) = result.outcome { recorded[result.process] = reason }
+    }
+    earlyExits.update(recording: recorded, clearing: report.results.filter(\.isSuccess).map(\.process))
   }
 
   /// Stops what an interrupted start submitted (pending start jobs are replaced, so cancelled).
@@ -261,7 +287,8 @@ extension PoolRuntime {
   /// Turns a finished start job into what the user needs to know.
   func explain(process: String, jobResult: JobResult) -> ProcessStartResult {
     let unit = names.service(process)
-    let state = (try? manager.unitState(unit)) ?? nil
+    var state = (try? manager.unitState(unit)) ?? nil
+    if state == nil { state = (try? manager.lastAnnouncedState(unit)) ?? nil }
     let spec = pool.processes[process]!
     func result(_ outcome: ProcessStartResult.Outcome) -> ProcessStartResult {
       ProcessStartResult(process: process, unit: unit, outcome: outcome)
@@ -289,9 +316,25 @@ extension PoolRuntime {
   func failureReason(_ process: String, jobResult: JobResult, state: UnitState?) -> String {
     let spec = pool.processes[process]!
     var reason = FailureExplanation.describe(jobResult: jobResult, state: state, spec: spec)
+    if let state, state.execMainCode == 1, state.execMainStatus == ExecFailure.exitStatus, let why = execFailure(process, state: state) {
+      reason += ": " + why
+    }
     if spec.healthCheck != nil, let line = lastProbeLine(process), line.hasPrefix("unhealthy: ") {
       reason += "; probe said: " + line.dropFirst("unhealthy: ".count)
     }
     return reason
+  }
+
+  /// Why the kernel refused the process's command: the manager's own line where its journal is
+  /// read, else cgipool's diagnosis of the command on this machine; `nil` for a remote manager.
+  func execFailure(_ process: String, state: UnitState) -> String? {
+    if let journal {
+      let entries = (try? journal.processTail(service: names.service(process), healthUnit: names.health, process: process, count: 50)) ?? []
+      return ExecFailure.managerLine(in: entries.map(\.message)).map { "the manager said: " + $0 }
+    }
+    guard logDirectory != nil, let command = state.execStart.first else { return nil }
+    // The manager reports argv with `$` doubled, as it received it over the bus.
+    let argv = command.argv.map { $0.replacingOccurrences(of: "$$", with: "$") }
+    return ExecFailure.diagnose(path: command.path, argv: argv, environment: pool.processes[process]!.env)
   }
 }

@@ -15,6 +15,7 @@ extension PoolRuntime {
     let states = try manager.unitStates(shown.map(names.service))
     // The health unit's last results, as it published them.
     let health = healthState?.read() ?? [:]
+    let exits = earlyExits?.read() ?? [:]
     for process in shown {
       let unit = names.service(process)
       let state = states[unit]
@@ -51,6 +52,19 @@ extension PoolRuntime {
         // Killed after a timeout once this process had been active (a start timeout never got
         // that far): the stop's SIGTERM went unheeded.
         status.note = "did not stop within its stop_timeout and was killed (SIGKILL)"
+      } else if let state, state.subState != .autoRestart, EarlyExit.isEarly(state, spec: pool.processes[process]!),
+        let early = EarlyExit.describe(state, spec: pool.processes[process]!)
+      {
+        status.note = early
+        // The batched listing leaves out ExecStart=, which the diagnosis needs.
+        if state.execMainStatus == ExecFailure.exitStatus, state.execMainCode == 1,
+          let full = try manager.unitState(unit), let why = execFailure(process, state: full)
+        {
+          status.note! += ": " + why
+        }
+      } else if state == nil, let reason = exits[process] {
+        // Unloaded by the manager after it ended; `start` kept what it saw.
+        status.note = "at its last start: " + reason
       } else if state?.subState == .autoRestart {
         status.note = "waiting to restart"
       }

@@ -16,6 +16,8 @@ extension PoolRuntime {
   ) throws(SystemdError) -> StopReport {
     let order = withDependents(requested)
     try manager.watchJobs()
+    // What start recorded about these processes no longer describes them once they are stopped.
+    earlyExits?.update(recording: [:], clearing: order)
     // One listing of everything that might be loaded (states only: the stop needs nothing more,
     // and every call here delays the first SIGTERM); only loaded units get a stop job.
     // The health unit stops with the whole pool only: a partial stop leaves it checking the rest.

@@ -28,6 +28,12 @@ public final class PoolRuntime {
   public var installedTarget: String?
   /// Whether the pool's units are installed unit files.
   public var usesInstalledUnits: Bool { installedTarget != nil }
+  /// Where `start` keeps the early exits the manager forgets, for `status`; nil for a manager
+  /// on another machine, whose state folder is not this machine's.
+  public var earlyExits: EarlyExitFile? {
+    guard let healthState, journal != nil || logDirectory != nil else { return nil }
+    return EarlyExitFile(besideHealthState: healthState)
+  }
   /// The transient form of every unit that can be transient, by name.
   let transientUnits: [String: TransientUnit]
 

@@ -9,6 +9,10 @@ public final class BusSystemdManager: SystemdManaging {
   /// The manager's description for `status`.
   public let managerDescription: String
   private var waiter: JobWaiter?
+  /// The match recording unit property changes (see `lastAnnouncedState`).
+  private var announcements: BusMatch?
+  /// Every property announced per unit object path, the latest value of each.
+  private var announced: [String: [String: BusValue]] = [:]
 
   /// Wraps a connected manager client.
   public init(manager: SystemdManager, description: String) {
@@ -25,6 +29,20 @@ public final class BusSystemdManager: SystemdManaging {
   public func watchJobs() throws(SystemdError) {
     guard waiter == nil else { return }
     waiter = try translate { () throws(BusError) in try manager.makeJobWaiter() }
+    announcements = try translate { () throws(BusError) in
+      try manager.watchUnitProperties { [weak self] change in
+        guard change.path.hasSuffix("_2eservice") else { return }
+        self?.announced[change.path, default: [:]].merge(change.changed) { $1 }
+      }
+    }
+  }
+
+  /// The last announced state of `name` when the manager no longer has it loaded.
+  public func lastAnnouncedState(_ name: String) throws(SystemdError) -> UnitState? {
+    // Signals that arrived during other calls wait in the queue until dispatched.
+    try processEvents(timeout: 0)
+    guard let properties = announced[SystemdManager.unitPath(forName: name)] else { return nil }
+    return Self.state(name, properties: properties)
   }
 
   /// `StartTransientUnit` with mode `fail`: never replaces a unit that exists.
@@ -237,6 +255,12 @@ public final class BusSystemdManager: SystemdManaging {
   /// what `UnitState` needs.
   private func state(_ name: String, path: String) throws(SystemdError) -> UnitState? {
     let properties = try translate { () throws(BusError) in try manager.properties(path: path, only: Self.stateProperties) }
+    return Self.state(name, properties: properties)
+  }
+
+  /// The `UnitState` that `properties` (unit and service interfaces merged) describe; `nil` for
+  /// a stub.
+  static func state(_ name: String, properties: [String: BusValue]) -> UnitState? {
     var state = UnitState(
       name: name,
       loadState: LoadState(rawValue: properties["LoadState"]?.stringValue ?? ""),

@@ -59,9 +59,18 @@ public protocol SystemdManaging: AnyObject {
   /// The unit file a unit is loaded from (`FragmentPath`), `nil` when it has none (transient,
   /// or no such unit): tells installed units from transient ones.
   func unitFilePath(_ name: String) throws(SystemdError) -> String?
+  /// The last state the manager announced for a unit it has since unloaded, from the change
+  /// signals received since `watchJobs()`; `nil` when none was seen.
+  ///
+  /// A transient service whose process ended successfully is unloaded at once, before any
+  /// query could ask how it ended; its last `PropertiesChanged` signals still said.
+  func lastAnnouncedState(_ name: String) throws(SystemdError) -> UnitState?
 }
 
 extension SystemdManaging {
+  /// No announcements, for managers that unload nothing behind the caller's back.
+  public func lastAnnouncedState(_ name: String) throws(SystemdError) -> UnitState? { nil }
+
   /// `unitStates`, for managers without a cheaper listing.
   public func listedStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
     try unitStates(names)

@@ -12,14 +12,20 @@ public enum ProcessKey: String, ConfigKey {
   case healthCheck = "health_check"
   /// `host`: the machine the process runs on, a name from the pool's `hosts`.
   case host
+  /// `pid_file`: where a forking process writes its daemon's PID.
+  case pidFile = "pid_file"
   /// `restart_delay`: seconds before a restart.
   case restartDelay = "restart_delay"
   /// `restart_policy`: when systemd restarts the process.
   case restartPolicy = "restart_policy"
+  /// `settle_time`: seconds a process without a health check must stay up to count as started.
+  case settleTime = "settle_time"
   /// `startup_delay`: seconds before the first probe.
   case startupDelay = "startup_delay"
   /// `stop_timeout`: seconds from SIGTERM to SIGKILL.
   case stopTimeout = "stop_timeout"
+  /// `type`: `simple` (stays in the foreground) or `forking` (daemonizes).
+  case type
 
   /// The key described as data.
   public var info: ConfigKeyInfo {
@@ -42,6 +48,18 @@ public enum ProcessKey: String, ConfigKey {
       ConfigKeyInfo(
         "The machine the process runs on: a name from the pool's hosts; null: this machine.",
         type: .string, defaultValue: .null)
+    case .pidFile:
+      ConfigKeyInfo(
+        "Where a forking process writes its daemon's PID, relative to cwd; only with type forking.",
+        type: .string, defaultValue: .null)
+    case .settleTime:
+      ConfigKeyInfo(
+        "Seconds a process without a health check must stay up before start calls it up; 0: no wait.",
+        type: .number, defaultValue: .number(ProcessSpec.defaultSettleTime), numberRule: .delay)
+    case .type:
+      ConfigKeyInfo(
+        "simple: the command stays in the foreground; forking: it starts a daemon and exits.", type: .string,
+        defaultValue: .string(ProcessType.simple.rawValue), allowedValues: ProcessType.allCases.map(\.rawValue))
     case .restartDelay:
       ConfigKeyInfo(
         "Seconds between the process ending and its restart.", type: .number,

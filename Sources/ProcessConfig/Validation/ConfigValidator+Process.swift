@@ -44,6 +44,15 @@ extension ConfigValidator {
     if let value = object[ProcessKey.restartDelay] {
       spec.restartDelay = take(number(value, for: ProcessKey.restartDelay, in: path), default: 0)
     }
+    if let value = object[ProcessKey.settleTime] {
+      spec.settleTime = take(number(value, for: ProcessKey.settleTime, in: path), default: 0)
+    }
+    if let value = object[ProcessKey.type] {
+      spec.type = take(processType(value, at: path.appending(ProcessKey.type)), default: spec.type)
+    }
+    if let value = object[ProcessKey.pidFile], value != .null {
+      spec.pidFile = take(pidFile(value, type: spec.type, at: path.appending(ProcessKey.pidFile)), default: nil)
+    }
     if let value = object[ProcessKey.healthCheck], value != .null {
       // Not through `take`: a `HealthCheck?` result would be wrapped, never read as a failure.
       if let check = healthCheck(value, at: path.appending(ProcessKey.healthCheck)) {
@@ -107,6 +116,28 @@ extension ConfigValidator {
     let valid = RestartPolicy.allCases.map(\.rawValue)
     report(path, "unknown restart policy \(quote(text)) \(hint(for: text, among: valid))")
     return nil
+  }
+
+  private mutating func processType(_ value: JSONValue, at path: ConfigPath) -> ProcessType? {
+    guard let text = string(value, at: path) else { return nil }
+    if let type = ProcessType(rawValue: text) { return type }
+    let valid = ProcessType.allCases.map(\.rawValue)
+    report(path, "unknown process type \(quote(text)) \(hint(for: text, among: valid))")
+    return nil
+  }
+
+  /// `pid_file` is read by systemd only for `Type=forking`; elsewhere it would be silently ignored.
+  private mutating func pidFile(_ value: JSONValue, type: ProcessType, at path: ConfigPath) -> String? {
+    guard let text = string(value, at: path), checkNoNUL(text, at: path) else { return nil }
+    guard !text.isEmpty else {
+      report(path, "the PID file path is empty")
+      return nil
+    }
+    guard type == .forking else {
+      report(path, "pid_file needs \"type\": \"forking\" (a process that stays in the foreground is its own main process)")
+      return nil
+    }
+    return text
   }
 
   /// Checks `depends_on`; the edges returned are those that name another existing process, once each.

@@ -1,12 +1,23 @@
 import ProcessConfig
 
-/// Maps what runs: `Type=exec`, the argv, the working directory, the environment and the output.
+/// Maps what runs: `Type=exec` (or `forking` with its `PIDFile=`), the argv, the working
+/// directory, the environment and the output.
 enum ExecMapper {
   static func map(_ context: MappingContext) -> MappedSettings {
     var mapped = MappedSettings()
-    // Type=exec makes the start job fail when the binary cannot be executed,
-    // instead of reporting success and failing a moment later.
-    mapped.service.append(UnitSetting("Type", .string("exec")))
+    switch context.process.type {
+    case .simple:
+      // Type=exec makes the start job fail when the binary cannot be executed,
+      // instead of reporting success and failing a moment later.
+      mapped.service.append(UnitSetting("Type", .string("exec")))
+    case .forking:
+      // The start job ends when the command exits, and the daemon it left becomes the main
+      // process: read from the PID file when given, guessed by systemd otherwise.
+      mapped.service.append(UnitSetting("Type", .string("forking")))
+      if let pidFile = context.process.resolvedPIDFile(workingDirectory: context.workingDirectory) {
+        mapped.service.append(UnitSetting("PIDFile", .string(pidFile)))
+      }
+    }
     mapped.service.append(UnitSetting("WorkingDirectory", .string(context.workingDirectory)))
     mapped.service += environmentSettings(context.process)
     mapped.service.append(
