@@ -4,47 +4,65 @@ import ProcessConfig
   import Glibc
 #endif
 
+/// The processes of one `start` that were reported active and must first stay up for their
+/// `settle_time` (no health check, a restarting policy), and the verdicts reached so far.
+///
+/// A class, because it is fed from the start's progress events and checked from inside its job
+/// waits (`PoolRuntime.checkSettling`), while the start's own results are borrowed elsewhere.
+final class SettleWatch {
+  /// When each waiting process's start job reported it active.
+  var since: [String: Double] = [:]
+  /// The first state seen for each waiting process: a restart or a new main process since then
+  /// means it left.
+  var first: [String: UnitState?] = [:]
+  /// The processes decided, with their outcome (`started`, or `failed` with the reason).
+  var verdicts: [String: ProcessStartResult] = [:]
+
+  /// Whether any process still waits.
+  var isWaiting: Bool { !since.isEmpty }
+}
+
 extension PoolRuntime {
-  /// Holds back the "started" verdict of processes that must stay up for their `settle_time`
-  /// (no health check, a restarting policy) until they have, and fails those that end first.
-  ///
-  /// `since` maps each such process to the moment its start job reported it active. A process
-  /// counts as settled when, `settle_time` later, its unit is still active with the same main
-  /// process start and no restart in between; the manager's word is read every 50 ms.
-  func settle(
-    _ since: [String: Double], results: inout [String: ProcessStartResult], isCancelled: () -> Bool,
-    progress: (StartEvent) -> Void
-  ) throws(SystemdError) {
-    var first: [String: UnitState] = [:]
-    var waiting = since.keys.sorted()
-    while !waiting.isEmpty {
-      if isCancelled() { throw SystemdError(message: "interrupted", errno: ECANCELED) }
-      let states = try manager.unitStates(waiting.map(names.service))
-      let now = MonotonicClock.now()
-      for process in waiting {
-        let spec = pool.processes[process]!
-        let unit = names.service(process)
-        let state = states[unit]
-        let seen = first[process] ?? state
-        if first[process] == nil { first[process] = state }
-        let unchanged =
-          state.map { $0.isActive && $0.restarts == seen?.restarts && $0.mainStartMonotonic == seen?.mainStartMonotonic }
-          ?? false
-        let result: ProcessStartResult
-        if unchanged {
-          guard now >= since[process]! + spec.settleTime else { continue }
-          result = ProcessStartResult(process: process, unit: unit, outcome: .started)
-        } else {
-          // Unloaded already (a successful exit): its last announced state still says how it ended.
-          var last = state
-          if last == nil { last = try manager.lastAnnouncedState(unit) }
-          result = ProcessStartResult(process: process, unit: unit, outcome: .failed(settleFailure(process, state: last)))
-        }
-        results[process] = result
-        progress(.finished(result))
-        waiting.removeAll { $0 == process }
+  /// Checks the processes waiting in `watch` once: one that is still up, unchanged, once its
+  /// `settle_time` has passed is called up; one that left is failed with how and when it ended.
+  /// Reports each verdict through `progress`.
+  func checkSettling(_ watch: SettleWatch, progress: (StartEvent) -> Void) throws(SystemdError) {
+    guard watch.isWaiting else { return }
+    let waiting = watch.since.keys.sorted()
+    let states = try manager.unitStates(waiting.map(names.service))
+    let now = MonotonicClock.now()
+    for process in waiting {
+      let spec = pool.processes[process]!
+      let unit = names.service(process)
+      let state = states[unit]
+      if watch.first[process] == nil { watch.first[process] = .some(state) }
+      let seen = watch.first[process]!
+      let unchanged =
+        state.map { $0.isActive && $0.restarts == seen?.restarts && $0.mainStartMonotonic == seen?.mainStartMonotonic }
+        ?? false
+      let result: ProcessStartResult
+      if unchanged {
+        guard now >= watch.since[process]! + spec.settleTime else { continue }
+        result = ProcessStartResult(process: process, unit: unit, outcome: .started)
+      } else {
+        // Unloaded already (a successful exit): its last announced state still says how it ended.
+        var last = state
+        if last == nil { last = try manager.lastAnnouncedState(unit) }
+        result = ProcessStartResult(process: process, unit: unit, outcome: .failed(settleFailure(process, state: last)))
       }
-      if !waiting.isEmpty { MonotonicClock.sleep(0.05) }
+      watch.verdicts[process] = result
+      watch.since[process] = nil
+      progress(.finished(result))
+    }
+  }
+
+  /// Checks `watch` every 50 ms until no process waits.
+  func settle(_ watch: SettleWatch, isCancelled: () -> Bool, progress: (StartEvent) -> Void) throws(SystemdError) {
+    while true {
+      if isCancelled() { throw SystemdError(message: "interrupted", errno: ECANCELED) }
+      try checkSettling(watch, progress: progress)
+      guard watch.isWaiting else { return }
+      MonotonicClock.sleep(0.05)
     }
   }
 

@@ -32,43 +32,55 @@ extension PoolRuntime {
     var submitted: [String] = []
     var pending = order
     // Processes reported active that must first stay up for their settle_time: their
-    // "started" line waits until they have (see `settle`).
-    var settling: [String: Double] = [:]
+    // "started" line waits until they have. They are checked between the waits for other
+    // jobs (a slow dependency elsewhere does not delay their verdict), then to the end.
+    let settling = SettleWatch()
+    var settleError: SystemdError?
     let gated: (StartEvent) -> Void = { event in
       if case .finished(let result) = event, result.outcome == .started, self.pool.processes[result.process]!.settles {
-        settling[result.process] = MonotonicClock.now()
+        settling.since[result.process] = MonotonicClock.now()
         return
       }
       progress(event)
     }
-    do {
+    let checked: () -> Bool = {
+      if isCancelled() { return true }
+      do throws(SystemdError) { try self.checkSettling(settling, progress: progress) } catch { settleError = error }
+      return settleError != nil
+    }
+    do throws(SystemdError) {
       // Each round submits what is pending; a process is submitted again only when a
       // dependency it waited for came up late, so the rounds are bounded by the chain length.
       for _ in 0...order.count where !pending.isEmpty {
         try startRound(
-          pending, results: &results, submitted: &submitted, deadline: deadline, isCancelled: isCancelled,
+          pending, results: &results, submitted: &submitted, deadline: deadline, isCancelled: checked,
           progress: gated)
-        try followRestarts(order, results: &results, deadline: deadline, isCancelled: isCancelled, progress: gated)
+        try followRestarts(order, results: &results, deadline: deadline, isCancelled: checked, progress: gated)
         pending = try heldBackByRecoveredDependencies(order, results: results)
         if MonotonicClock.now() >= deadline { break }
       }
-      try settle(settling, results: &results, isCancelled: isCancelled, progress: progress)
-    } catch where error.isCancelled {
+      if let settleError { throw settleError }
+      try settle(settling, isCancelled: isCancelled, progress: progress)
+      results.merge(settling.verdicts) { $1 }
+    } catch {
+      // A failed settle check stopped the wait as a cancellation would: report that failure.
+      if let settleError { throw settleError }
+      guard error.isCancelled else { throw error }
       return try rollBack(submitted, order: order, results: results, progress: progress)
     }
     let report = StartReport(results: order.compactMap { results[$0] })
-    try recordEarlyExits(report)
+    recordEarlyExits(report)
     return report
   }
 
-  /// Keeps the reason of each failed process whose unit the manager has already unloaded (a
-  /// successful early exit), so `status` can still say it; forgets it for processes now up.
-  func recordEarlyExits(_ report: StartReport) throws(SystemdError) {
+  /// Keeps the reason of each failed process, so `status` can still say it once the manager has
+  /// unloaded the unit (a successful early exit); forgets it for processes now up.
+  func recordEarlyExits(_ report: StartReport) {
     guard let earlyExits else { return }
-    let failed = report.results.filter { if case .failed = $0.outcome { return true } else { return false } }
-    let loaded = failed.isEmpty ? [:] : try manager.listedStates(failed.map(\.unit))
+    // Every failure is kept: whether the manager still holds the unit when status asks is a
+    // race with its garbage collection, and status shows this only when it does not.
     var recorded: [String: String] = [:]
-    for result in failed where loaded[result.unit] == nil {
+    for result in report.results {
       if case .failed(let reason) = result.outcome { recorded[result.process] = reason }
     }
     earlyExits.update(recording: recorded, clearing: report.results.filter(\.isSuccess).map(\.process))

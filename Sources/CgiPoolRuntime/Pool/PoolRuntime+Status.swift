@@ -53,6 +53,8 @@ extension PoolRuntime {
         // that far): the stop's SIGTERM went unheeded.
         status.note = "did not stop within its stop_timeout and was killed (SIGKILL)"
       } else if let state, state.subState != .autoRestart, EarlyExit.isEarly(state, spec: pool.processes[process]!),
+        // A `no` process may end at once by design; only a command that never ran is news there.
+        pool.processes[process]!.restartPolicy != .no || FailureExplanation.setupFailures[state.execMainStatus] != nil,
         let early = EarlyExit.describe(state, spec: pool.processes[process]!)
       {
         status.note = early
