@@ -18,6 +18,8 @@ public struct ImportedProcess: Sendable, Equatable {
   public var startupDelay: Double?
   /// `stop_timeout` in seconds.
   public var stopTimeout: Double?
+  /// `settle_time` in seconds.
+  public var settleTime: Double?
   /// `depends_on`.
   public var dependsOn: [String] = []
   /// `health_check`.
@@ -37,6 +39,7 @@ public struct ImportedProcess: Sendable, Equatable {
       && lhs.env.map(\.0) == rhs.env.map(\.0) && lhs.env.map(\.1) == rhs.env.map(\.1)
       && lhs.restartPolicy == rhs.restartPolicy && lhs.restartDelay == rhs.restartDelay
       && lhs.startupDelay == rhs.startupDelay && lhs.stopTimeout == rhs.stopTimeout
+      && lhs.settleTime == rhs.settleTime
       && lhs.dependsOn == rhs.dependsOn && lhs.healthCheck == rhs.healthCheck && lhs.order == rhs.order
   }
 }

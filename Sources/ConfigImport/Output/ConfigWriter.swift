@@ -24,6 +24,7 @@ public enum ConfigWriter {
     if let delay = process.restartDelay { members.append(.init(ProcessKey.restartDelay.rawValue, .number(delay))) }
     if let delay = process.startupDelay { members.append(.init(ProcessKey.startupDelay.rawValue, .number(delay))) }
     if let timeout = process.stopTimeout { members.append(.init(ProcessKey.stopTimeout.rawValue, .number(timeout))) }
+    if let settle = process.settleTime { members.append(.init(ProcessKey.settleTime.rawValue, .number(settle))) }
     if !process.dependsOn.isEmpty { members.append(.init(ProcessKey.dependsOn.rawValue, .array(process.dependsOn.map(JSONOutput.string)))) }
     if let check = process.healthCheck {
       var fields: [JSONOutput.Member] = [.init(HealthCheckKey.type.rawValue, .string(check.kind.rawValue)), .init(HealthCheckKey.target.rawValue, .string(check.target))]

@@ -174,11 +174,12 @@ struct SupervisordImporter {
           note(.lost, entry.line, here, "cgipool starts every process of the pool (start processes by name with cgipool start NAME)")
         }
       case "startsecs":
+        // The same rule as settle_time: seconds a process must stay up to count as started.
         let seconds = try integer(entry, default: 1, path: here)
-        if seconds > 0 {
-          note(
-            .lost, entry.line, here,
-            "cgipool counts a process as started once it runs; add a health_check for a start that waits until it is ready")
+        if seconds > 3600 {
+          note(.lost, entry.line, here, "settle_time is at most 3600 seconds; the default of 1 second is used")
+        } else if Double(seconds) != ProcessSpec.defaultSettleTime {
+          process.settleTime = Double(seconds)
         }
       case "startretries":
         note(.lost, entry.line, here, "cgipool gives up after 5 starts in 60 seconds, whatever the count")
