@@ -97,13 +97,15 @@ class Soak:
             return None
 
     def units(self, state):
+        # systemctl --user talks to $XDG_RUNTIME_DIR/systemd/private directly, without a bus
+        # daemon: exactly the private manager's socket (busctl insists on a bus and its Hello).
+        runtime = state["busAddress"].removeprefix("unix:path=").removesuffix("/systemd/private")
         result = subprocess.run(
-            ["busctl", "--address=" + state["busAddress"], "--json=short", "call", "org.freedesktop.systemd1",
-             "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "ListUnits"],
-            capture_output=True, text=True, timeout=30)
+            ["systemctl", "--user", "list-units", "--all", "--plain", "--no-legend", "--no-pager", self.pool + "*"],
+            capture_output=True, text=True, timeout=30, env=dict(os.environ, XDG_RUNTIME_DIR=runtime))
         if result.returncode != 0:
             return None
-        return sorted(u[0] for u in json.loads(result.stdout)["data"][0] if u[0].startswith(self.pool))
+        return sorted(line.split()[0] for line in result.stdout.splitlines() if line.strip())
 
     def counts(self, monitor_pid):
         state = self.manager_state()

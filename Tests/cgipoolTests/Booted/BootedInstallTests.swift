@@ -116,6 +116,51 @@ import Testing
     }
   }
 
+  /// The operator layer on a booted host: `ops/startup.sh`, `make status`, the monitor's Ctrl+C
+  /// and `make stop` drive the demo pool on the system manager, as they do on the private one.
+  @Test(.demoPorts) func opsScriptsAndMakeOnTheSystemManager() throws {
+    try BootedSystemd.with(BootedSystemd.uniqueName("cgp-ops")) { box in
+      let root = try box.inside(Self.root)
+      let cgipool = try box.inside(CgiPoolBinary.executable.path)
+      let make = ["make", "--no-print-directory", "-C", root, "CGIPOOL=\(cgipool)"]
+
+      let startup = try box.run(["env", "CGIPOOL=\(cgipool)", "CGI_POOL_CLEANUP=yes", root + "/ops/startup.sh", "--no-build", "--no-monitor"])
+      #expect(startup.status == 0, "\(startup)")
+      #expect(startup.stdout.contains("on system manager"), "\(startup)")
+      #expect(startup.stdout.contains("5/5 processes up"), "\(startup)")
+      let hello = try HostCommand.run(["/usr/bin/curl", "-s", "-m", "5", "http://127.0.0.1:8080/cgi-bin/hello.cgi?name=ops"])
+      #expect(hello.stdout == "Hello, ops!\n", "\(hello)")
+      let status = try box.run(make + ["status"])
+      #expect(status.status == 0, "\(status)")
+      #expect(status.stdout.contains("pool cgipool on system manager"), "\(status)")
+      #expect(status.stdout.contains("4/4 active, 1 finished (restart_policy no)"), "\(status)")
+      let journal = try box.run(["journalctl", "--no-pager", "-o", "cat", "-u", "cgipool-proxy.service"])
+      #expect(journal.stdout.contains("healthy: http"), "\(journal)")
+
+      let stop = try box.run(make + ["stop"])
+      #expect(stop.status == 0, "\(stop)")
+      #expect(stop.stdout.contains("nothing of pool cgipool is left running"), "\(stop)")
+      #expect(try box.run(make + ["status"]).status != 0)
+      #expect(try Self.httpStatus(8080) == "000")
+
+      // The monitor (make start's mode) in a unit of its own; SIGINT, as Ctrl+C sends it, ends the pool.
+      try box.run([
+        "systemd-run", "--unit=cgp-monitor", "--setenv=CGIPOOL=\(cgipool)", root + "/ops/startup.sh", "--no-build", "--monitor",
+      ]).requiringSuccess("systemd-run the monitor")
+      let up = try Self.eventually(60) { try Self.httpStatus(8080, "/health") == "200" }
+      let monitorLog = try box.run(["journalctl", "--no-pager", "-o", "cat", "-u", "cgp-monitor"])
+      #expect(up, "\(monitorLog)")
+      try box.run(["systemctl", "kill", "-s", "INT", "cgp-monitor.service"]).requiringSuccess("SIGINT to the monitor")
+      let ended = try Self.eventually(60) { try box.run(["systemctl", "is-active", "cgp-monitor.service"]).stdout != "active\n" }
+      #expect(ended)
+      #expect(try Self.httpStatus(8080) == "000")
+      let units = try box.run(["systemctl", "list-units", "--state=active", "--plain", "--no-legend", "cgipool-*"])
+      #expect(units.stdout.isEmpty, "\(units)")
+      let left = try box.shell("cat /sys/fs/cgroup/systemd/cgipool.slice/*/cgroup.procs 2>/dev/null; true")
+      #expect(left.stdout.isEmpty, "\(left)")
+    }
+  }
+
   @Test func generatorWithValidAndInvalidConfigsAcrossReboot() throws {
     let port = FreePort.next()
     let pool = "gen" + Self.token()
