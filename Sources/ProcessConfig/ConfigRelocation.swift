@@ -1,8 +1,8 @@
 /// Makes a config independent of where it lies, for the copy an install keeps.
 ///
-/// The only path a config holds relative to its own folder is each process's `cwd`; the copy
-/// gets them absolute (a missing `cwd` becomes the config's folder), and every other value,
-/// number literals included, is kept as written.
+/// The paths a config holds relative to its own folder are each process's `cwd`, `env_file` and
+/// `credentials`; the copy gets them absolute (a missing `cwd` becomes the config's folder; an
+/// `env_file`'s leading `-` stays), and every other value, number literals included, is kept as written.
 public enum ConfigRelocation {
   /// `bytes` (a valid config) with every `processes.*.cwd` made absolute against `baseDirectory`.
   ///
@@ -26,11 +26,37 @@ public enum ConfigRelocation {
         } else {
           spec.members.append(JSONObject.Member(key: "cwd", value: .string(FilePath.normalize(".", relativeTo: baseDirectory))))
         }
+        for (at, member) in spec.members.enumerated() {
+          switch (member.key, member.value) {
+          case ("env_file", .string(let written)):
+            spec.members[at].value = .string(absolutized(envFile: written, baseDirectory))
+          case ("env_file", .array(let elements)):
+            spec.members[at].value = .array(elements.map { element in
+              guard case .string(let written) = element else { return element }
+              return .string(absolutized(envFile: written, baseDirectory))
+            })
+          case ("credentials", .object(var credentials)):
+            for (slot, credential) in credentials.members.enumerated() {
+              if case .string(let file) = credential.value {
+                credentials.members[slot].value = .string(FilePath.normalize(file, relativeTo: baseDirectory))
+              }
+            }
+            spec.members[at].value = .object(credentials)
+          default: continue
+          }
+        }
         processes.members[index].value = .object(spec)
       }
       root.members[rootIndex].value = .object(processes)
     }
     return JSONValue.object(root).pretty(indent: "") + "\n"
+  }
+
+  /// An `env_file` entry made absolute, its leading `-` kept.
+  private static func absolutized(envFile written: String, _ baseDirectory: String) -> String {
+    let file = EnvironmentFile(written: written)
+    guard !file.path.isEmpty else { return written }
+    return EnvironmentFile(path: FilePath.normalize(file.path, relativeTo: baseDirectory), isOptional: file.isOptional).written
   }
 }
 

@@ -11,4 +11,9 @@ extension ProcessSpec {
   public func resolvedPIDFile(workingDirectory: String) -> String? {
     pidFile.map { FilePath.normalize($0, relativeTo: workingDirectory) }
   }
+
+  /// The absolute file each credential is loaded from, by name.
+  public func resolvedCredentials(base: String) -> [String: String] {
+    credentials.mapValues { FilePath.normalize($0, relativeTo: base) }
+  }
 }

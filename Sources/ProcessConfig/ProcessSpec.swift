@@ -15,6 +15,11 @@ public struct ProcessSpec: Sendable, Equatable {
   public var cwd: String
   /// Extra environment variables.
   public var env: [String: String]
+  /// Files of `NAME=value` lines systemd reads at every start (`env_file`), in the config's order.
+  public var envFiles: [EnvironmentFile] = []
+  /// Secrets by name (`credentials`): the file each is loaded from, as written (relative to the
+  /// config's folder). The process reads `$CREDENTIALS_DIRECTORY/<name>`.
+  public var credentials: [String: String] = [:]
   /// What systemd does when the process ends.
   public var restartPolicy: RestartPolicy
   /// Seconds to wait after the start before the first health probe.

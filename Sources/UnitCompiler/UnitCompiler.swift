@@ -66,6 +66,7 @@ public struct UnitCompiler: Sendable {
             file: pool.file, path: path.appending("command").appending(0), message: problem.message))
       }
     }
+    diagnostics += ReferencedFiles.problems(pool, fileSystem: options.fileSystem)
     guard diagnostics.isEmpty else { throw ConfigError(diagnostics: diagnostics) }
 
     var units = [Self.slice(pool: pool, names: names), Self.target(pool: pool, names: names, wantedBy: options.wantedBy)]

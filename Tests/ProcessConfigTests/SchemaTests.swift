@@ -70,9 +70,10 @@ import Testing
       ("process name", NameRules.processNamePattern, NameRules.isValidProcessName),
       ("pool name", NameRules.poolNamePattern, NameRules.isValidPoolName),
       ("environment name", NameRules.environmentNamePattern, NameRules.isValidEnvironmentName),
+      ("credential name", NameRules.credentialNamePattern, NameRules.isValidCredentialName),
       ("port target", NameRules.portTargetPattern, NameRules.isValidPortTarget),
     ]
-    let inputs = (0..<20_000).map { _ in sample() } + ["1", "65535", "65536", "00001", "[::1]:80", "[fe80::1%eth0]:80", "a-b.c:443", "a:b:80", "pool-", "p--q", String(repeating: "a", count: 65)]
+    let inputs = (0..<20_000).map { _ in sample() } + ["1", "65535", "65536", "00001", "[::1]:80", "[fe80::1%eth0]:80", "a-b.c:443", "a:b:80", "pool-", "p--q", String(repeating: "a", count: 65), String(repeating: "a", count: 255), String(repeating: "a", count: 256), ".", "..", "a.b-c"]
     for (name, pattern, function) in rules {
       let regex = try NSRegularExpression(pattern: pattern)
       var mismatches: [String] = []

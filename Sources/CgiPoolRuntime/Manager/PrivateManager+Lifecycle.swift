@@ -19,6 +19,11 @@ extension PrivateManager {
     set -e
     mount -t tmpfs -o mode=755 tmpfs /run/systemd
     mkdir -p /run/systemd/system
+    # LoadCredential= places each unit's credentials folder (under the runtime folder) by mount
+    # propagation; in this private namespace nothing would reach the services, which would see an
+    # empty $CREDENTIALS_DIRECTORY. A shared mount of the runtime folder lets it through.
+    mount --bind "$XDG_RUNTIME_DIR" "$XDG_RUNTIME_DIR"
+    mount --make-shared "$XDG_RUNTIME_DIR"
     systemd="$1"; shift
     for procs in "$@"; do echo $$ > "$procs"; done
     exec "$systemd" --user --default-standard-output=inherit --default-standard-error=inherit

@@ -354,6 +354,10 @@ public final class BusSystemdManager: SystemdManaging {
       return .array(
         "(sasb)",
         commands.map { .struct([.string($0.path), .strings($0.argv), .bool($0.ignoreFailure)]) })
+    case .flaggedPaths(let list):
+      return .array("(sb)", list.map { .struct([.string($0.path), .bool($0.flag)]) })
+    case .stringPairs(let list):
+      return .array("(ss)", list.map { .struct([.string($0.first), .string($0.second)]) })
     }
   }
 

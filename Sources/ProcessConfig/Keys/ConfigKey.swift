@@ -58,6 +58,8 @@ public enum ConfigValueType: Sendable, Equatable {
   case integer
   /// An array of strings.
   case stringArray
+  /// One string, or an array of strings.
+  case stringOrStringArray
   /// An argv: a non-empty array of strings whose first (the program) is not empty.
   case argv
   /// An object whose values are strings.

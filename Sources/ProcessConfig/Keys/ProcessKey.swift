@@ -2,12 +2,16 @@
 public enum ProcessKey: String, ConfigKey {
   /// `command`: the argv.
   case command
+  /// `credentials`: secrets loaded from files, by name.
+  case credentials
   /// `cwd`: the working directory.
   case cwd
   /// `depends_on`: processes started and healthy first.
   case dependsOn = "depends_on"
   /// `env`: extra environment variables.
   case env
+  /// `env_file`: files of environment variables, read at every start.
+  case envFile = "env_file"
   /// `health_check`: readiness and liveness.
   case healthCheck = "health_check"
   /// `host`: the machine the process runs on, a name from the pool's `hosts`.
@@ -32,6 +36,10 @@ public enum ProcessKey: String, ConfigKey {
     switch self {
     case .command:
       ConfigKeyInfo("The program and its arguments.", type: .argv, isRequired: true)
+    case .credentials:
+      ConfigKeyInfo(
+        "Secrets by name, each loaded from a file (relative to the config's folder) by systemd's LoadCredential=; the process reads $CREDENTIALS_DIRECTORY/<name>.",
+        type: .stringMap, defaultValue: .emptyObject)
     case .cwd:
       ConfigKeyInfo(
         "The working directory, relative to the config's folder.", type: .string, defaultValue: .string("."))
@@ -40,6 +48,10 @@ public enum ProcessKey: String, ConfigKey {
         "Processes that must be healthy before this one starts.", type: .stringArray, defaultValue: .strings([]))
     case .env:
       ConfigKeyInfo("Extra environment variables.", type: .stringMap, defaultValue: .emptyObject)
+    case .envFile:
+      ConfigKeyInfo(
+        "A file of NAME=value lines, or an array of them, read at every start and restart (EnvironmentFile=); relative to the config's folder; a leading '-' skips a missing file.",
+        type: .stringOrStringArray, defaultValue: .strings([]))
     case .healthCheck:
       ConfigKeyInfo(
         "How readiness and liveness are checked; null: running is healthy.",

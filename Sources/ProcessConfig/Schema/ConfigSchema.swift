@@ -60,6 +60,9 @@ public enum ConfigSchema {
     case .stringArray:
       members.append(.init("type", typeName("array", nullable: nullable)))
       members.append(.init("items", .object([.init("type", .string("string")), .init("pattern", .string(NameRules.noNULPattern))])))
+    case .stringOrStringArray:
+      let item: [JSONOutput.Member] = [.init("type", .string("string")), .init("minLength", .number(1)), .init("pattern", .string(NameRules.noNULPattern))]
+      members.append(.init("oneOf", .array([.object(item), .object([.init("type", .string("array")), .init("items", .object(item))])])))
     case .argv:
       members.append(.init("type", typeName("array", nullable: nullable)))
       members.append(.init("minItems", .number(1)))
@@ -74,7 +77,12 @@ public enum ConfigSchema {
       if let key = key as? ProcessKey, key == .env {
         members.append(.init("propertyNames", .object([.init("pattern", .string(NameRules.environmentNamePattern))])))
       }
-      members.append(.init("additionalProperties", .object([.init("type", .string("string")), .init("pattern", .string(NameRules.noNULPattern))])))
+      if let key = key as? ProcessKey, key == .credentials {
+        members.append(.init("propertyNames", .object([.init("pattern", .string(NameRules.credentialNamePattern))])))
+        members.append(.init("additionalProperties", .object([.init("type", .string("string")), .init("minLength", .number(1)), .init("pattern", .string(NameRules.noNULPattern))])))
+      } else {
+        members.append(.init("additionalProperties", .object([.init("type", .string("string")), .init("pattern", .string(NameRules.noNULPattern))])))
+      }
     case .object(let names):
       guard names == HealthCheckKey.names else { preconditionFailure("no key enum for object keys \(names)") }
       var object = objectMembers(HealthCheckKey.self)

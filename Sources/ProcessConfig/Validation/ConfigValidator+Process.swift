@@ -31,6 +31,12 @@ extension ConfigValidator {
     if let value = object[ProcessKey.env] {
       spec.env = take(environment(value, at: path.appending(ProcessKey.env)), default: spec.env)
     }
+    if let value = object[ProcessKey.envFile] {
+      spec.envFiles = take(environmentFiles(value, at: path.appending(ProcessKey.envFile)), default: [])
+    }
+    if let value = object[ProcessKey.credentials] {
+      spec.credentials = take(credentials(value, at: path.appending(ProcessKey.credentials)), default: [:])
+    }
     if let value = object[ProcessKey.restartPolicy] {
       spec.restartPolicy = take(
         restartPolicy(value, at: path.appending(ProcessKey.restartPolicy)), default: spec.restartPolicy)
@@ -108,6 +114,66 @@ extension ConfigValidator {
       environment[member.key] = text
     }
     return valid ? environment : nil
+  }
+
+  /// `env_file`: one path or an array of paths, each non-empty (after an optional leading `-`).
+  private mutating func environmentFiles(_ value: JSONValue, at path: ConfigPath) -> [EnvironmentFile]? {
+    let written: [(String, ConfigPath)]
+    switch value {
+    case .string(let text): written = [(text, path)]
+    case .array:
+      guard let texts = stringArray(value, at: path, element: nil) else { return nil }
+      written = texts.enumerated().map { ($0.element, path.appending($0.offset)) }
+    default:
+      report(path, "expected a path or an array of paths, found \(value.kindDescription)")
+      return nil
+    }
+    var files: [EnvironmentFile] = []
+    var valid = true
+    for (text, entryPath) in written {
+      guard checkNoNUL(text, at: entryPath) else {
+        valid = false
+        continue
+      }
+      let file = EnvironmentFile(written: text)
+      if file.path.isEmpty {
+        report(entryPath, "the environment file's path is empty")
+        valid = false
+        continue
+      }
+      files.append(file)
+    }
+    return valid ? files : nil
+  }
+
+  /// `credentials`: names valid as file names under `$CREDENTIALS_DIRECTORY`, each with a non-empty path.
+  private mutating func credentials(_ value: JSONValue, at path: ConfigPath) -> [String: String]? {
+    guard case .object(let object) = value else {
+      report(path, "expected an object mapping credential names to files, found \(value.kindDescription)")
+      return nil
+    }
+    var credentials: [String: String] = [:]
+    var valid = true
+    for member in object.members {
+      let entryPath = path.appending(member.key)
+      if !NameRules.isValidCredentialName(member.key) {
+        report(
+          entryPath,
+          "invalid credential name \(quote(member.key)): use letters, digits, '_', '-' and '.', not starting with '.' or '-', at most 255")
+        valid = false
+      }
+      guard let text = string(member.value, at: entryPath), checkNoNUL(text, at: entryPath) else {
+        valid = false
+        continue
+      }
+      if text.isEmpty {
+        report(entryPath, "the credential's file is empty: give the path of the file holding the secret")
+        valid = false
+        continue
+      }
+      credentials[member.key] = text
+    }
+    return valid ? credentials : nil
   }
 
   private mutating func restartPolicy(_ value: JSONValue, at path: ConfigPath) -> RestartPolicy? {

@@ -21,6 +21,8 @@ public enum NameRules {
     "^(?:" + portPattern + "|[A-Za-z0-9_.-]+:" + portPattern + "|\\[[0-9A-Za-z_:.%]*:[0-9A-Za-z_:.%]*\\]:" + portPattern + ")"
   /// A looser form of `isValidHTTPTarget` (which parses the URL): every URL it accepts matches.
   public static let httpTargetPattern = "^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[^\\]/?#]*\\]|[^\\s/?#])+(?:[/?#][\\s\\S]*)?$"
+  /// `isValidCredentialName` as a pattern.
+  public static let credentialNamePattern = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$"
   /// A string without NUL, which no process can receive.
   public static let noNULPattern = "^[^\\u0000]*$"
 
@@ -42,6 +44,16 @@ public enum NameRules {
     guard let first = scalars.first, scalars.count <= maximumNameLength, isWordScalar(first) else { return false }
     guard scalars.dropFirst().allSatisfy({ isWordScalar($0) || $0 == "-" || $0 == "." }) else { return false }
     return !name.contains("--") && !name.hasSuffix("-")
+  }
+
+  /// Whether `name` can be a credential name: `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$`.
+  ///
+  /// The name becomes a file name under `$CREDENTIALS_DIRECTORY` (so no `/`, not `.` or `..`, at
+  /// most 255 bytes) and the part before the first `:` of `LoadCredential=NAME:PATH` (so no `:`).
+  public static func isValidCredentialName(_ name: String) -> Bool {
+    let scalars = Array(name.unicodeScalars)
+    guard let first = scalars.first, scalars.count <= 255, isWordScalar(first) else { return false }
+    return scalars.dropFirst().allSatisfy { isWordScalar($0) || $0 == "-" || $0 == "." }
   }
 
   /// Whether `name` can be an environment variable name: `^[A-Za-z_][A-Za-z0-9_]*$`.

@@ -73,6 +73,9 @@ public enum TransientUnitBuilder {
     case .exec(let command):
       return .commands([ExecCommand(path: command.path, argv: command.argv.map(escapeDollar), ignoreFailure: command.ignoreFailure)])
     case .environment(let name, let value): return .strings([name + "=" + value])
+    // The bus does no specifier expansion: paths travel as they are.
+    case .environmentFile(let path, let optional): return .flaggedPaths([FlaggedPath(path, optional)])
+    case .credential(let name, let path): return .stringPairs([StringPair(name, path)])
     }
   }
 
@@ -80,6 +83,8 @@ public enum TransientUnitBuilder {
     switch (existing, new) {
     case (.strings(let a), .strings(let b)): return .strings(a + b)
     case (.commands(let a), .commands(let b)): return .commands(a + b)
+    case (.flaggedPaths(let a), .flaggedPaths(let b)): return .flaggedPaths(a + b)
+    case (.stringPairs(let a), .stringPairs(let b)): return .stringPairs(a + b)
     default: return new
     }
   }
@@ -111,6 +116,10 @@ public enum TransientUnitBuilder {
           + (command.ignoreFailure ? "true" : "false") + ")"
       }
       return "[" + items.joined(separator: ", ") + "]"
+    case .flaggedPaths(let list):
+      return "[" + list.map { "(" + quoted($0.path) + ", " + ($0.flag ? "true" : "false") + ")" }.joined(separator: ", ") + "]"
+    case .stringPairs(let list):
+      return "[" + list.map { "(" + quoted($0.first) + ", " + quoted($0.second) + ")" }.joined(separator: ", ") + "]"
     }
   }
 }

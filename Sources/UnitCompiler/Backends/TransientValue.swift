@@ -16,6 +16,10 @@ public enum TransientValue: Sendable, Equatable {
   case uint32s([UInt32])
   /// `a(sasb)`: path, argv, ignore-failure, per command.
   case commands([ExecCommand])
+  /// `a(sb)`: a path and a flag (`EnvironmentFiles`: the flag skips a missing file).
+  case flaggedPaths([FlaggedPath])
+  /// `a(ss)`: pairs of strings (`LoadCredential`: name and path).
+  case stringPairs([StringPair])
 
   /// The D-Bus signature of the value.
   public var signature: String {
@@ -28,7 +32,37 @@ public enum TransientValue: Sendable, Equatable {
     case .strings: return "as"
     case .uint32s: return "au"
     case .commands: return "a(sasb)"
+    case .flaggedPaths: return "a(sb)"
+    case .stringPairs: return "a(ss)"
     }
+  }
+}
+
+/// One `(sb)` element: a path and a flag.
+public struct FlaggedPath: Sendable, Equatable {
+  /// The path.
+  public var path: String
+  /// The flag.
+  public var flag: Bool
+
+  /// Creates an element.
+  public init(_ path: String, _ flag: Bool) {
+    self.path = path
+    self.flag = flag
+  }
+}
+
+/// One `(ss)` element.
+public struct StringPair: Sendable, Equatable {
+  /// The first string.
+  public var first: String
+  /// The second string.
+  public var second: String
+
+  /// Creates an element.
+  public init(_ first: String, _ second: String) {
+    self.first = first
+    self.second = second
   }
 }
 

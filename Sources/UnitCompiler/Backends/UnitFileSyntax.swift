@@ -68,6 +68,8 @@ public enum UnitFileSyntax {
     case .environment(let name, let value): return quoteLiteral(name + "=" + value)
     case .appendFile(let path): return "append:" + plain(path)
     case .pids(let pids): return pids.map(String.init).joined(separator: " ")
+    case .environmentFile(let path, let optional): return (optional ? "-" : "") + plain(path)
+    case .credential(let name, let path): return plain(name) + ":" + plain(path)
     }
   }
 

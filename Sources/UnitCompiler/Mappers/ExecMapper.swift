@@ -20,6 +20,8 @@ enum ExecMapper {
     }
     mapped.service.append(UnitSetting("WorkingDirectory", .string(context.workingDirectory)))
     mapped.service += environmentSettings(context.process)
+    mapped.service += environmentFileSettings(context.process, base: context.pool.baseDirectory)
+    mapped.service += credentialSettings(context.process, base: context.pool.baseDirectory)
     mapped.service.append(
       UnitSetting("ExecStart", .exec(ExecCommand(path: context.executable, argv: context.process.command))))
     mapped.service += outputSettings(context.options, process: context.process.name)
@@ -29,6 +31,23 @@ enum ExecMapper {
   /// One `Environment=` per variable, sorted by name.
   static func environmentSettings(_ process: ProcessSpec) -> [UnitSetting] {
     process.env.keys.sorted().map { UnitSetting("Environment", .environment(name: $0, value: process.env[$0]!)) }
+  }
+
+  /// One `EnvironmentFile=` per file, in the config's order (systemd reads them in order, after
+  /// `Environment=`, at every start, so a later file and an edited file win).
+  static func environmentFileSettings(_ process: ProcessSpec, base: String) -> [UnitSetting] {
+    process.envFiles.map { file in
+      UnitSetting(
+        "EnvironmentFile", .environmentFile(path: file.resolvedPath(base: base), optional: file.isOptional),
+        busProperty: "EnvironmentFiles")
+    }
+  }
+
+  /// One `LoadCredential=NAME:PATH` per credential, sorted by name: systemd copies each file
+  /// into the unit's credentials folder, so the secret itself is in no unit and no property.
+  static func credentialSettings(_ process: ProcessSpec, base: String) -> [UnitSetting] {
+    let files = process.resolvedCredentials(base: base)
+    return files.keys.sorted().map { UnitSetting("LoadCredential", .credential(name: $0, path: files[$0]!)) }
   }
 
   /// The output settings `options` ask for: appending to the process's file, the journal said

@@ -21,4 +21,10 @@ public enum UnitValue: Sendable, Equatable {
   case appendFile(String)
   /// Process ids (a scope's `PIDs`, transient only); D-Bus `au`.
   case pids([UInt32])
+  /// An absolute environment file; `-` before it in a unit file when a missing file is skipped;
+  /// repeated keys accumulate (D-Bus `EnvironmentFiles`, `a(sb)`).
+  case environmentFile(path: String, optional: Bool)
+  /// A credential loaded from an absolute path (`LoadCredential=NAME:PATH`); repeated keys
+  /// accumulate (D-Bus `a(ss)`). Only the path travels: systemd reads the secret itself.
+  case credential(name: String, path: String)
 }

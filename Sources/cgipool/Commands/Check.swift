@@ -20,9 +20,10 @@ extension CgiPool {
     func run() throws {
       let config = try options.load()
       // What systemd would refuse to read: a unit-file line over 1 MiB after escaping.
-      let tooLong = UnitFileLimits.problems(config)
-      if !tooLong.isEmpty {
-        Diagnostics.report(ConfigError(diagnostics: tooLong), file: options.path)
+      // And the files systemd would read at the start: env_file, credentials.
+      let problems = UnitFileLimits.problems(config) + ReferencedFiles.problems(config, fileSystem: LocalFileSystem())
+      if !problems.isEmpty {
+        Diagnostics.report(ConfigError(diagnostics: problems), file: options.path)
         throw ExitCode(65)
       }
       print(Self.summary(of: config), terminator: "")
