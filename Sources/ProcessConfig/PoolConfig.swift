@@ -24,6 +24,8 @@ public struct PoolConfig: Sendable, Equatable {
   public var orphanPatterns: [String]
   /// The top-level `build`: an argv the operator scripts run before starting with `--build`; `nil` if none.
   public var buildCommand: [String]?
+  /// The pool's default hardening (top-level `sandbox`); each process's own is in `ProcessSpec.sandbox`.
+  public var sandbox: Sandbox
   /// The config file as the user named it (used in diagnostics and headers).
   public var file: String
   /// The absolute folder of the config file; relative `cwd`s resolve against it.
@@ -41,12 +43,14 @@ public struct PoolConfig: Sendable, Equatable {
     orphanPatterns: [String] = PoolConfig.defaultOrphanPatterns,
     file: String,
     baseDirectory: String,
-    buildCommand: [String]? = nil
+    buildCommand: [String]? = nil,
+    sandbox: Sandbox = Sandbox()
   ) {
     self.name = name
     self.processes = processes
     self.orphanPatterns = orphanPatterns
     self.buildCommand = buildCommand
+    self.sandbox = sandbox
     self.file = file
     self.baseDirectory = baseDirectory
   }

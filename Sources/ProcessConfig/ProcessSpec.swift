@@ -41,6 +41,8 @@ public struct ProcessSpec: Sendable, Equatable {
   public var type: ProcessType = .simple
   /// Where a forking process writes its daemon's PID, as written (relative to `cwd`); nil: none.
   public var pidFile: String?
+  /// The process's hardening: its `sandbox` over the pool's.
+  public var sandbox: Sandbox
 
   /// Whether `start` waits `settleTime` before calling the process up: a health check is the
   /// better proof, and a `restart_policy: no` process's successful exit is its completion.
@@ -57,7 +59,8 @@ public struct ProcessSpec: Sendable, Equatable {
     dependsOn: [String] = [],
     healthCheck: HealthCheck? = nil,
     stopTimeout: Double = ProcessSpec.defaultStopTimeout,
-    restartDelay: Double = ProcessSpec.defaultRestartDelay
+    restartDelay: Double = ProcessSpec.defaultRestartDelay,
+    sandbox: Sandbox = Sandbox()
   ) {
     self.name = name
     self.command = command
@@ -69,5 +72,6 @@ public struct ProcessSpec: Sendable, Equatable {
     self.healthCheck = healthCheck
     self.stopTimeout = stopTimeout
     self.restartDelay = restartDelay
+    self.sandbox = sandbox
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// `cgipool check`, run as a real process against fixture configs.
@@ -63,5 +64,64 @@ import Testing
   @Test func missingOptionValueIsAUsageError() throws {
     let run = try CgiPoolBinary.run(["check", "--config"])
     #expect(run.status == 64, "\(run)")
+  }
+}
+
+/// `cgipool check --security`: each service's exposure, and a threshold that fails the check.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") || ProcessInfo.processInfo.environment["CI"] == "true"))
+struct CheckSecurityTests {
+  static let config = """
+    {"name": "i18-sec", "processes": {
+      "web": {"command": ["sleep", "100"], "restart_policy": "always",
+        "health_check": {"type": "port", "target": "9", "interval": 5}},
+      "jail": {"command": ["sleep", "100"], "sandbox": "strict"},
+      "bare": {"command": ["sleep", "100"], "sandbox": "none"}
+    }}
+    """
+
+  func withConfig(_ body: (String) throws -> Void) throws {
+    let folder = NSTemporaryDirectory() + "cgipool-i18-check-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try Self.config.write(toFile: folder + "/pool.json", atomically: true, encoding: .utf8)
+    try body(folder + "/pool.json")
+  }
+
+  /// `unit → level` from the exposure lines.
+  static func levels(_ stdout: String) -> [String: Double] {
+    var levels: [String: Double] = [:]
+    for line in stdout.split(separator: "\n") where line.hasPrefix("  i18-sec-") {
+      let words = line.split(separator: " ")
+      levels[String(words[0])] = Double(words[1])
+    }
+    return levels
+  }
+
+  @Test func printsEachServicesExposure() throws {
+    try withConfig { path in
+      let run = try CgiPoolBinary.run(["check", "--config", path, "--security"])
+      #expect(run.status == 0, "\(run)")
+      let levels = Self.levels(run.stdout)
+      #expect(Set(levels.keys) == ["i18-sec-web.service", "i18-sec-web.liveness.service", "i18-sec-jail.service", "i18-sec-bare.service"], "\(run)")
+      #expect((levels["i18-sec-jail.service"] ?? 10) <= 2.0)
+      #expect((levels["i18-sec-web.service"] ?? 10) <= 4.5)
+      #expect((levels["i18-sec-web.liveness.service"] ?? 10) <= 4.5)
+      #expect((levels["i18-sec-bare.service"] ?? 0) > 9)
+      #expect(run.stdout.contains("i18-sec-jail.service") && run.stdout.contains("sandbox strict"))
+    }
+  }
+
+  @Test func aThresholdFailsTheCheckNamingEachUnitAboveIt() throws {
+    try withConfig { path in
+      let run = try CgiPoolBinary.run(["check", "--config", path, "--security-threshold", "4.5"])
+      #expect(run.status == 1, "\(run)")
+      #expect(run.stderr.split(separator: "\n").count == 1, "only the unsandboxed service is above 4.5: \(run)")
+      #expect(run.stderr.contains("error: i18-sec-bare.service: exposure "), "\(run)")
+      #expect(run.stderr.contains("is above the threshold 4.5"), "\(run)")
+      let low = try CgiPoolBinary.run(["check", "--config", path, "--security-threshold", "10"])
+      #expect(low.status == 0, "\(low)")
+      let bad = try CgiPoolBinary.run(["check", "--config", path, "--security-threshold", "11"])
+      #expect(bad.status == 64, "\(bad)")
+    }
   }
 }

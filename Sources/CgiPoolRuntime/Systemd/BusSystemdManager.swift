@@ -358,6 +358,7 @@ public final class BusSystemdManager: SystemdManaging {
       return .array("(sb)", list.map { .struct([.string($0.path), .bool($0.flag)]) })
     case .stringPairs(let list):
       return .array("(ss)", list.map { .struct([.string($0.first), .string($0.second)]) })
+    case .filter(let allow, let list): return .struct([.bool(allow), .strings(list)])
     }
   }
 

@@ -56,6 +56,8 @@ public enum ConfigValueType: Sendable, Equatable {
   case number
   /// A whole number.
   case integer
+  /// `true` or `false`.
+  case boolean
   /// An array of strings.
   case stringArray
   /// One string, or an array of strings.
@@ -68,6 +70,8 @@ public enum ConfigValueType: Sendable, Equatable {
   case object(keys: [String])
   /// An object mapping names to objects with their own keys.
   case objectMap(keys: [String])
+  /// One of `allowedValues`, or an object with its own keys that sets them in detail.
+  case stringOrObject(keys: [String])
 }
 
 /// The default of a config key, as a value a document generator can print.
@@ -80,6 +84,8 @@ public enum ConfigDefault: Sendable, Equatable {
   case number(Double)
   /// An array of strings.
   case strings([String])
+  /// A boolean.
+  case bool(Bool)
   /// `{}`.
   case emptyObject
 }
@@ -92,6 +98,7 @@ extension ConfigDefault {
     case .string(let text): JSONOutput.quoted(text)
     case .number(let value): value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
     case .strings(let texts): "[" + texts.map(JSONOutput.quoted).joined(separator: ", ") + "]"
+    case .bool(let flag): flag ? "true" : "false"
     case .emptyObject: "{}"
     }
   }

@@ -12,6 +12,8 @@ public enum PoolKey: String, ConfigKey {
   case orphanPatterns = "orphan_patterns"
   /// `processes`: the processes by name.
   case processes
+  /// `sandbox`: the hardening every process gets unless it says otherwise.
+  case sandbox
 
   /// The key described as data.
   public var info: ConfigKeyInfo {
@@ -38,6 +40,8 @@ public enum PoolKey: String, ConfigKey {
     case .processes:
       ConfigKeyInfo(
         "The processes, keyed by name.", type: .objectMap(keys: ProcessKey.names), isRequired: true)
+    case .sandbox:
+      SandboxKey.valueInfo("The hardening of every process that does not set its own.")
     }
   }
 }

@@ -22,6 +22,8 @@ public enum ProcessKey: String, ConfigKey {
   case restartDelay = "restart_delay"
   /// `restart_policy`: when systemd restarts the process.
   case restartPolicy = "restart_policy"
+  /// `sandbox`: the process's hardening, over the pool's.
+  case sandbox
   /// `settle_time`: seconds a process without a health check must stay up to count as started.
   case settleTime = "settle_time"
   /// `startup_delay`: seconds before the first probe.
@@ -81,6 +83,8 @@ public enum ProcessKey: String, ConfigKey {
         "What systemd does when the process ends.", type: .string,
         defaultValue: .string(RestartPolicy.onFailure.rawValue),
         allowedValues: RestartPolicy.allCases.map(\.rawValue))
+    case .sandbox:
+      SandboxKey.valueInfo("The process's hardening; its fields override the pool's sandbox one by one.")
     case .startupDelay:
       ConfigKeyInfo(
         "Seconds to wait after the start before the first health probe.", type: .number,

@@ -44,16 +44,25 @@ extension ConfigValidator {
       reportMissing(PoolKey.processes, at: .root)
       return nil
     }
+    var poolSandbox: Sandbox? = Sandbox()
+    if let value = root[PoolKey.sandbox] {
+      poolSandbox = sandboxOverrides(value, at: ConfigPath.root.appending(PoolKey.sandbox))?.applied(to: Sandbox())
+    }
     let processes = self.processes(processesValue, at: ConfigPath.root.appending(PoolKey.processes))
 
-    guard let name, let orphanPatterns, let buildCommand, let processes, let hosts else { return nil }
+    guard let name, let orphanPatterns, let buildCommand, var processes, let hosts, let poolSandbox else { return nil }
+    // A process's own sandbox overrides the pool's field by field.
+    for processName in processes.keys {
+      processes[processName]!.sandbox = (sandboxOverrides[processName] ?? SandboxOverrides()).applied(to: poolSandbox)
+    }
     var config = PoolConfig(
       name: name,
       processes: processes,
       orphanPatterns: orphanPatterns,
       file: file,
       baseDirectory: baseDirectory,
-      buildCommand: buildCommand
+      buildCommand: buildCommand,
+      sandbox: poolSandbox
     )
     config.hosts = hosts
     return config

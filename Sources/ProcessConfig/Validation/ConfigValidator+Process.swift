@@ -70,6 +70,13 @@ extension ConfigValidator {
     if let value = object[ProcessKey.host] {
       spec.host = take(processHost(value, at: path.appending(ProcessKey.host), hostNames: hostNames), default: nil)
     }
+    if let value = object[ProcessKey.sandbox] {
+      if let overrides = sandboxOverrides(value, at: path.appending(ProcessKey.sandbox)) {
+        sandboxOverrides[name] = overrides
+      } else {
+        failed = true
+      }
+    }
     var edges: [(dependency: String, index: Int)] = []
     if let value = object[ProcessKey.dependsOn] {
       let result = dependencies(value, of: name, at: path.appending(ProcessKey.dependsOn), allNames: allNames)

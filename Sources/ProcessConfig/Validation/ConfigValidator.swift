@@ -18,6 +18,8 @@ struct ConfigValidator {
   private(set) var diagnostics: [ConfigDiagnostic] = []
   /// The names under `hosts`, which a process's `host` must use.
   var hostNames: Set<String> = []
+  /// Each valid process `sandbox`, applied over the pool's once the pool's is known.
+  var sandboxOverrides: [String: SandboxOverrides] = [:]
 
   /// Creates a validator for the document named `file`.
   init(file: String, baseDirectory: String) {

@@ -1,3 +1,5 @@
+import ProcessConfig
+
 /// The transient back end: turns the unit model into `StartTransientUnit` properties.
 ///
 /// The bus does no specifier expansion, so `%` travels as is; but systemd still
@@ -17,9 +19,10 @@ public enum TransientUnitBuilder {
         if kept.isEmpty { continue }
         value = .strings(kept)
       }
-      if let index = properties.firstIndex(where: { $0.name == name }) {
-        properties[index].value = merge(properties[index].value, value)
+      if let index = properties.firstIndex(where: { $0.name == name }), let merged = merge(properties[index].value, value) {
+        properties[index].value = merged
       } else {
+        // Filters are not merged: each `(bas)` entry applies in turn, as repeated file lines do.
         properties.append(TransientProperty(name, value))
       }
     }
@@ -76,15 +79,23 @@ public enum TransientUnitBuilder {
     // The bus does no specifier expansion: paths travel as they are.
     case .environmentFile(let path, let optional): return .flaggedPaths([FlaggedPath(path, optional)])
     case .credential(let name, let path): return .stringPairs([StringPair(name, path)])
+    case .words(let words): return .strings(words)
+    case .filter(let allow, let list): return .filter(allow, list)
+    case .capabilities(let set): return .uint64(set.reduce(0) { $0 | $1.bit })
+    case .umask(let mask): return .uint32(mask)
+    case .errno(let number): return .int32(number)
+    case .noNamespaces: return .uint64(0)
     }
   }
 
-  private static func merge(_ existing: TransientValue, _ new: TransientValue) -> TransientValue {
+  /// Two values of one property as one, or `nil` when they stay separate entries.
+  private static func merge(_ existing: TransientValue, _ new: TransientValue) -> TransientValue? {
     switch (existing, new) {
     case (.strings(let a), .strings(let b)): return .strings(a + b)
     case (.commands(let a), .commands(let b)): return .commands(a + b)
     case (.flaggedPaths(let a), .flaggedPaths(let b)): return .flaggedPaths(a + b)
     case (.stringPairs(let a), .stringPairs(let b)): return .stringPairs(a + b)
+    case (.filter, .filter): return nil
     default: return new
     }
   }
@@ -120,6 +131,8 @@ public enum TransientUnitBuilder {
       return "[" + list.map { "(" + quoted($0.path) + ", " + ($0.flag ? "true" : "false") + ")" }.joined(separator: ", ") + "]"
     case .stringPairs(let list):
       return "[" + list.map { "(" + quoted($0.first) + ", " + quoted($0.second) + ")" }.joined(separator: ", ") + "]"
+    case .filter(let allow, let list):
+      return "(" + (allow ? "true" : "false") + ", [" + list.map { quoted($0) }.joined(separator: ", ") + "])"
     }
   }
 }

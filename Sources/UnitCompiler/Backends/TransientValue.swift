@@ -20,6 +20,8 @@ public enum TransientValue: Sendable, Equatable {
   case flaggedPaths([FlaggedPath])
   /// `a(ss)`: pairs of strings (`LoadCredential`: name and path).
   case stringPairs([StringPair])
+  /// `(bas)`: whether the list allows (else denies), and the list.
+  case filter(Bool, [String])
 
   /// The D-Bus signature of the value.
   public var signature: String {
@@ -34,6 +36,7 @@ public enum TransientValue: Sendable, Equatable {
     case .commands: return "a(sasb)"
     case .flaggedPaths: return "a(sb)"
     case .stringPairs: return "a(ss)"
+    case .filter: return "(bas)"
     }
   }
 }

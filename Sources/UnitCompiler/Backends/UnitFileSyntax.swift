@@ -1,3 +1,5 @@
+import ProcessConfig
+
 /// systemd's unit-file syntax: quoting, specifier and variable escaping, value forms.
 ///
 /// systemd reads an `ExecStart=` word by unquoting and C-unescaping it, then
@@ -70,7 +72,36 @@ public enum UnitFileSyntax {
     case .pids(let pids): return pids.map(String.init).joined(separator: " ")
     case .environmentFile(let path, let optional): return (optional ? "-" : "") + plain(path)
     case .credential(let name, let path): return plain(name) + ":" + plain(path)
+    case .words(let words): return words.map(word).joined(separator: " ")
+    case .filter(let allow, let list): return (allow ? "" : "~") + list.joined(separator: " ")
+    case .capabilities(let set): return set.map(\.name).joined(separator: " ")
+    case .umask(let mask): return "0" + String(mask, radix: 8).leftPadded(to: 3)
+    case .errno(let number): return errnoName(number)
+    case .noNamespaces: return "yes"
     }
+  }
+
+  /// A word of a space-separated list (`ReadWritePaths=`): bare when it needs no quoting, else
+  /// quoted (systemd unquotes these lists without C escapes, so only `\\` and `"` are escaped).
+  public static func word(_ value: String) -> String {
+    let special: Set<UInt8> = [UInt8(ascii: " "), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "%")]
+    if !value.utf8.contains(where: special.contains) { return value }
+    var out = "\""
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "\\": out += "\\\\"
+      case "\"": out += "\\\""
+      case "%": out += "%%"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out + "\""
+  }
+
+  /// The name systemd accepts for an errno number.
+  public static func errnoName(_ number: Int32) -> String {
+    let names: [Int32: String] = [1: "EPERM", 13: "EACCES", 38: "ENOSYS"]
+    return names[number] ?? String(number)
   }
 
   private static func quote(_ value: String, doubleDollar: Bool) -> String {
@@ -107,6 +138,11 @@ public enum UnitFileSyntax {
 }
 
 extension String {
+  /// The string with `0`s in front up to `width` characters.
+  func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+
   /// The string without leading and trailing spaces, tabs and newlines.
   func trimmingWhitespace() -> String {
     var scalars = Substring(self)

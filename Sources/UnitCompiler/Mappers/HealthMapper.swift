@@ -78,6 +78,7 @@ enum HealthMapper {
       UnitSetting("TimeoutStopSec", .microseconds(Seconds.microseconds(5)), busProperty: "TimeoutStopUSec"),
     ]
     service += ExecMapper.outputSettings(options, process: first.pool.name + ".health")
+    service += SandboxMapper.healthSettings(contexts.filter { livenessCheck($0) != nil }, options: options)
     return UnitDefinition(
       name: names.health, kind: .service,
       sections: [

@@ -13,6 +13,9 @@ public struct CompileOptions: Sendable {
   public var managerVersion: Int?
   /// The bus address liveness probes use to reach the manager; `nil` lets them find it themselves.
   public var busAddress: String?
+  /// The folder the pool's health unit writes its state file in (`HealthStateLocation`); the
+  /// hardened health unit may write there and nowhere else. `nil` when it is not known.
+  public var healthStateDirectory: String?
   /// The target the pool's target is wanted by (`[Install] WantedBy=`): `default.target`, or
   /// `multi-user.target` for units installed into the system manager.
   public var wantedBy: String = "default.target"

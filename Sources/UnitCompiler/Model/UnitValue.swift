@@ -1,3 +1,5 @@
+import ProcessConfig
+
 /// A typed setting value, rendered by each back end in its own syntax.
 public enum UnitValue: Sendable, Equatable {
   /// A free string (`Description=`, `Restart=`, paths).
@@ -27,4 +29,16 @@ public enum UnitValue: Sendable, Equatable {
   /// A credential loaded from an absolute path (`LoadCredential=NAME:PATH`); repeated keys
   /// accumulate (D-Bus `a(ss)`). Only the path travels: systemd reads the secret itself.
   case credential(name: String, path: String)
+  /// A space-separated list of words, such as paths (`ReadWritePaths=`); D-Bus `as`.
+  case words([String])
+  /// An allow list or (`~`) a deny list (`SystemCallFilter=`, `RestrictAddressFamilies=`); D-Bus `(bas)`.
+  case filter(allow: Bool, [String])
+  /// A capability set; the file lists names (empty: none), D-Bus sends the mask as `t`.
+  case capabilities([Capability])
+  /// A file mode mask; the file shows it in octal (`0077`), D-Bus sends `u`.
+  case umask(UInt32)
+  /// An errno number; the file shows its name (`EPERM`), D-Bus sends `i`.
+  case errno(Int32)
+  /// `RestrictNamespaces=yes`: no namespace may be created; D-Bus sends the allowed set, `t` 0.
+  case noNamespaces
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CgiPoolRuntime
+import Foundation
 import ProcessConfig
 import UnitCompiler
 
@@ -12,10 +14,26 @@ extension CgiPool {
         Reports every problem in the config at once (exit status 65). A valid config prints \
         the pool name, the number of processes and the start levels: each level starts once \
         the previous one is healthy.
+
+        --security also rates each generated service with `systemd-analyze security \
+        --offline=true` (0 = nothing exposed, 10 = everything); with --security-threshold N \
+        the exit status is 1 when a service is rated above N.
         """
     )
 
     @OptionGroup var options: ConfigOptions
+
+    @Flag(help: "Rate each generated service's exposure with systemd-analyze security.")
+    var security = false
+
+    @Option(help: ArgumentHelp("Exit 1 when a service's exposure is above N (implies --security).", valueName: "N"))
+    var securityThreshold: Double?
+
+    func validate() throws {
+      if let securityThreshold, !(0...10).contains(securityThreshold) {
+        throw ValidationError("--security-threshold must be from 0 to 10.")
+      }
+    }
 
     func run() throws {
       let config = try options.load()
@@ -27,6 +45,71 @@ extension CgiPool {
         throw ExitCode(65)
       }
       print(Self.summary(of: config), terminator: "")
+      guard security || securityThreshold != nil else { return }
+      try rateExposure(config)
+    }
+
+    /// Prints each service's exposure; fails above the threshold.
+    private func rateExposure(_ config: PoolConfig) throws {
+      let compileOptions = CompileOptions(
+        probeExecutable: Executable.path,
+        searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+      let compiled: CompiledPool
+      do {
+        compiled = try UnitCompiler(options: compileOptions).compile(config)
+      } catch {
+        Diagnostics.report(error, file: options.path)
+        throw ExitCode(65)
+      }
+      guard let folder = Executable.defaultTemplatesDirectory() else {
+        printError("error: no templates folder found (set $CGIPOOL_TEMPLATES)")
+        throw ExitCode.failure
+      }
+      let files: [(name: String, text: String)]
+      do {
+        files = try UnitFileRenderer(templatesDirectory: folder).renderAll(compiled, configFile: options.path)
+      } catch {
+        printError("error: \(error)")
+        throw ExitCode.failure
+      }
+      let figures: [UnitExposure]
+      do {
+        figures = try ExposureAudit().rate(files)
+      } catch {
+        printError("error: \(error)")
+        throw ExitCode.failure
+      }
+      // Each process's service carries its own level; helper units (liveness checks) the default at most.
+      let names = UnitNames(pool: config.name)
+      var notes: [String: String] = [:]
+      for unit in compiled.units {
+        guard let process = unit.process, let spec = config.processes[process] else { continue }
+        notes[unit.name] = unit.name == names.service(process) ? "sandbox \(spec.sandbox.level.rawValue)" : "helper"
+      }
+      print(Self.exposureTable(figures, notes: notes), terminator: "")
+      guard let threshold = securityThreshold else { return }
+      let above = figures.filter { $0.level > threshold }
+      for figure in above {
+        printError("error: \(figure.unit): exposure \(Self.level(figure.level)) is above the threshold \(Self.level(threshold))")
+      }
+      if !above.isEmpty { throw ExitCode.failure }
+    }
+
+    /// The exposure lines: unit, level, systemd's rating and the process's sandbox level.
+    static func exposureTable(_ figures: [UnitExposure], notes: [String: String]) -> String {
+      let width = max(4, figures.map(\.unit.count).max() ?? 0)
+      var text = "security (systemd-analyze security --offline=true; 0 = nothing exposed, 10 = everything):\n"
+      for figure in figures {
+        let padded = figure.unit.padding(toLength: width, withPad: " ", startingAt: 0)
+        let sandbox = notes[figure.unit].map { "  \($0)" } ?? ""
+        text += "  \(padded)  \(level(figure.level))  \(figure.rating)\(sandbox)\n"
+      }
+      return text
+    }
+
+    /// A level with one decimal, as systemd prints it.
+    static func level(_ value: Double) -> String {
+      String(format: "%.1f", value)
     }
 
     /// The text `check` prints for a valid config.

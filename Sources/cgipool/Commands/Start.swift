@@ -46,6 +46,12 @@ struct Start: ParsableCommand {
     if let logDirectory = session.runtime.logDirectory {
       try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
     }
+    // The hardened health unit may write only its state folder, and cannot create it where its
+    // parent is read-only to it (a user manager's /run/user/UID under ProtectHome=).
+    if let healthState = session.runtime.healthState, session.located.endpoint.kind != .remote {
+      try? FileManager.default.createDirectory(
+        atPath: (healthState.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    }
     print("starting pool \(session.pool.name) on \(session.located)")
     if let target = session.runtime.installedTarget {
       print("using the installed units (\(target)), not transient ones")

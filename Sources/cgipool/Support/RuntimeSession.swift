@@ -56,6 +56,7 @@ struct RuntimeSession {
     let remote = located.endpoint.kind == .remote
     let journal = remote ? nil : JournalLocation.detect(kind: located.endpoint.kind)
     let unitLogDirectory = journal == nil && !remote ? logDirectory : nil
+    let healthState = HealthStateFile(path: HealthStateLocation.file(pool: pool.name, endpoint: located.endpoint))
     // Where journald runs for this manager, output goes to the journal (no StandardOutput=),
     // else to one file per process.
     let compiled =
@@ -63,13 +64,14 @@ struct RuntimeSession {
       ? try compile(
         pool, config: config, logDirectory: unitLogDirectory, journalOutput: journal != nil || remote,
         version: Int(located.version.prefix { $0.isNumber }), busAddress: busAddress,
-        probeExecutable: remote ? RemoteRunner.remoteBinary : Executable.path)
+        probeExecutable: remote ? RemoteRunner.remoteBinary : Executable.path,
+        healthStateDirectory: (healthState.path as NSString).deletingLastPathComponent)
       : CompiledPool(poolName: pool.name, units: [])
     let runtime = PoolRuntime(
       pool: pool, compiled: compiled,
       manager: BusSystemdManager(manager: located.manager, description: located.description),
       logDirectory: unitLogDirectory, journal: journal,
-      healthState: HealthStateFile(path: HealthStateLocation.file(pool: pool.name, endpoint: located.endpoint)))
+      healthState: healthState)
     if located.endpoint.kind == .privateManager {
       runtime.cgroupRoot = "/" + manager.locator(pool: pool.name).privateManager.cgroupName
     }
@@ -110,12 +112,13 @@ struct RuntimeSession {
   /// Compiles `pool` for this machine; exits 65 with every problem when it cannot.
   static func compile(
     _ pool: PoolConfig, config: ConfigOptions, logDirectory: String?, journalOutput: Bool = false, version: Int?,
-    busAddress: String?, probeExecutable: String = Executable.path
+    busAddress: String?, probeExecutable: String = Executable.path, healthStateDirectory: String? = nil
   ) throws -> CompiledPool {
-    let options = CompileOptions(
+    var options = CompileOptions(
       probeExecutable: probeExecutable,
       searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
       logDirectory: logDirectory, journalOutput: journalOutput, managerVersion: version, busAddress: busAddress)
+    options.healthStateDirectory = healthStateDirectory
     do {
       return try UnitCompiler(options: options).compile(pool)
     } catch {

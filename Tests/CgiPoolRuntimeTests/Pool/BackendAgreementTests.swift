@@ -14,6 +14,15 @@ import UnitCompiler
   static let serviceKeys = [
     "Type", "Slice", "WorkingDirectory", "Environment", "ExecStart", "ExecStartPost", "Restart", "RestartUSec",
     "TimeoutStartUSec", "TimeoutStopUSec", "KillMode", "KillSignal", "SendSIGKILL",
+  ] + sandboxKeys
+  /// Every property the sandbox sets: both back ends must leave the manager with the same values.
+  static let sandboxKeys = [
+    "User", "DynamicUser", "NoNewPrivileges", "ProtectSystem", "ProtectHome", "ReadWritePaths", "PrivateTmp",
+    "PrivateDevices", "PrivateMounts", "PrivateUsers", "ProtectProc", "ProcSubset", "ProtectKernelTunables",
+    "ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups", "ProtectClock", "ProtectHostname",
+    "RestrictSUIDSGID", "RestrictRealtime", "LockPersonality", "RestrictNamespaces", "MemoryDenyWriteExecute",
+    "RestrictAddressFamilies", "SystemCallArchitectures", "SystemCallFilter", "SystemCallErrorNumber",
+    "CapabilityBoundingSet", "AmbientCapabilities", "UMask",
   ]
   static let timerKeys = ["TimersMonotonic", "AccuracyUSec"]
 
@@ -24,7 +33,10 @@ import UnitCompiler
         "health_check": {"type": "command", "target": "test -d /", "timeout": 2, "interval": 30}},
       "mid": {"command": ["sleep", "301"], "depends_on": ["base"], "startup_delay": 0.1,
         "health_check": {"type": "command", "target": "true", "timeout": 3}},
-      "once": {"command": ["sleep", "302"], "restart_policy": "no", "depends_on": ["mid"]}
+      "once": {"command": ["sleep", "302"], "restart_policy": "no", "depends_on": ["mid"],
+        "sandbox": {"level": "strict", "writable": ["data dir", "/var/lib/i18 100%"], "capabilities": ["CAP_NET_BIND_SERVICE"],
+          "memory_deny_write_execute": false}},
+      "open": {"command": ["sleep", "303"], "sandbox": "none"}
     }}
     """
 
@@ -97,6 +109,30 @@ import UnitCompiler
         }
       }
       #expect(fromBus["agree-base.service"]?["ExecStart"] != nil, "the comparison must cover real settings")
+
+      // What the manager loaded is what the sandbox asked for, not just what both back ends sent.
+      let once = try #require(fromBus["agree-once.service"])
+      #expect(once["ProtectSystem"] == .string("strict"))
+      #expect(once["NoNewPrivileges"] == .bool(true))
+      #expect(once["PrivateUsers"] == .bool(false), "a kept capability needs the host's user namespace")
+      #expect(once["MemoryDenyWriteExecute"] == .bool(false))
+      #expect(once["CapabilityBoundingSet"] == .uint64(Capability.netBindService.bit))
+      #expect(once["AmbientCapabilities"] == .uint64(Capability.netBindService.bit))
+      #expect(once["UMask"] == .uint32(0o077))
+      #expect(once["RestrictNamespaces"] == .uint64(0))
+      #expect(
+        once["ReadWritePaths"] == .strings(["-" + context.folder + "/data dir", "-/var/lib/i18 100%"].sorted()),
+        "\(String(describing: once["ReadWritePaths"]))")
+      let base = try #require(fromBus["agree-base.service"])
+      #expect(base["ProtectSystem"] == .string("full"))
+      #expect(base["MemoryDenyWriteExecute"] == .bool(true))
+      #expect(base["CapabilityBoundingSet"] == .uint64(0))
+      #expect(base["PrivateDevices"] == .bool(true))
+      let liveness = try #require(fromBus["agree-base.liveness.service"])
+      #expect(liveness["CapabilityBoundingSet"] == .uint64(Capability.kill.bit))
+      let open = try #require(fromBus["agree-open.service"])
+      #expect(open["ProtectSystem"] == .string("no"))
+      #expect(open["NoNewPrivileges"] == .bool(false))
     }
   }
 
