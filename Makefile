@@ -3,7 +3,7 @@ SWIFT ?= swift
 CGIPOOL := .build/release/cgipool
 CONFIG ?= $(if $(CGI_POOL_CONFIG),$(CGI_POOL_CONFIG),ops/process_config.json)
 
-.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench bench-hosts install uninstall install-shell soak
+.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench bench-hosts install uninstall install-shell soak fuzz fuzz-ci
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -18,6 +18,8 @@ test: build ## Build, then run every test (unit, end-to-end, real systemd manage
 	python3 -m unittest discover -s ops/demo -p 'test_*.py'
 	$(SWIFT) build --build-tests
 	CGIPOOL_BINARY=$(CURDIR)/$(CGIPOOL) $(SWIFT) test --skip-build
+	.build/debug/fuzz-config Fuzz/corpus/config Fuzz/seeds/config
+	.build/debug/fuzz-escape Fuzz/corpus/escape Fuzz/seeds/escape
 
 start: build ## Start the pool and stay in the foreground, showing it live (Ctrl+C stops it).
 	ops/startup.sh --no-build --monitor
@@ -51,6 +53,12 @@ uninstall: ## Stop, disable and remove what `make install` installed.
 
 install-shell: build ## Install shell completions (bash, zsh, fish) and the man page (PREFIX=/usr/local, DESTDIR=).
 	CGIPOOL=$(CGIPOOL) ops/install-shell.sh
+
+fuzz: ## Fuzz the config parser/validator and the unit-file escaper, 10 minutes each (FUZZ_SECONDS=N).
+	SWIFT=$(SWIFT) ops/fuzz.sh $(if $(FUZZ_SECONDS),$(FUZZ_SECONDS),600)
+
+fuzz-ci: ## Fuzz each target for 60 s (run by .ci/run).
+	SWIFT=$(SWIFT) ops/fuzz.sh 60
 
 bench: ## Run the benchmarks and write BENCHMARKS.md.
 	bench/run.sh

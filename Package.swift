@@ -58,6 +58,11 @@ let package = Package(
     .testTarget(name: "ProcessConfigTests", dependencies: ["ProcessConfig", "CgiPoolTestKit"], exclude: ["Fixtures"]),
     .testTarget(name: "ConfigImportTests", dependencies: ["ConfigImport", "ProcessConfig", "CgiPoolTestKit"], exclude: ["Fixtures"]),
     .testTarget(name: "UnitCompilerTests", dependencies: ["UnitCompiler", "ProcessConfig", "CgiPoolTestKit"]),
+    // Fuzz targets (`make fuzz`): libFuzzer entry points under -DFUZZING, corpus replayers otherwise.
+    .target(name: "FuzzSupport"),
+    .target(name: "CFuzzDriver"),
+    .executableTarget(name: "fuzz-config", dependencies: ["ProcessConfig", "FuzzSupport", "CFuzzDriver"]),
+    .executableTarget(name: "fuzz-escape", dependencies: ["UnitCompiler", "FuzzSupport", "CFuzzDriver"]),
     // Shared by the test targets that need a systemd manager: a real (private) one, or the fake.
     .target(
       name: "CgiPoolTestSupport",
@@ -67,7 +72,7 @@ let package = Package(
     .testTarget(name: "SystemdBusTests", dependencies: ["SystemdBus", "CgiPoolRuntime", "CgiPoolTestSupport"]),
     .testTarget(
       name: "CgiPoolRuntimeTests",
-      dependencies: ["CgiPoolRuntime", "UnitCompiler", "ProcessConfig", "SystemdBus", "CgiPoolTestSupport", "CgiPoolTestKit"],
+      dependencies: ["CgiPoolRuntime", "UnitCompiler", "ProcessConfig", "SystemdBus", "CgiPoolTestSupport", "CgiPoolTestKit", "FuzzSupport"],
       exclude: ["Fixtures"]
     ),
     .testTarget(name: "cgipoolTests", dependencies: ["ProcessConfig", "CgiPoolTestSupport", "CgiPoolTestKit"], exclude: ["Fixtures", "Snapshots"]),

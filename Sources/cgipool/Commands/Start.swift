@@ -44,7 +44,12 @@ struct Start: ParsableCommand {
     }
     if cleanup { try CleanupRunner.run(pool: session.pool) }
     if let logDirectory = session.runtime.logDirectory {
-      try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+      do {
+        try LogFolder.prepare(logDirectory, processes: session.pool.processNames)
+      } catch {
+        printError("error: \(error)")
+        throw ExitCode.failure
+      }
     }
     // The hardened health unit may write only its state folder, and cannot create it where its
     // parent is read-only to it (a user manager's /run/user/UID under ProtectHome=).
