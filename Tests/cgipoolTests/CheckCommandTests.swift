@@ -90,7 +90,7 @@ struct CheckSecurityTests {
   /// `unit → level` from the exposure lines.
   static func levels(_ stdout: String) -> [String: Double] {
     var levels: [String: Double] = [:]
-    for line in stdout.split(separator: "\n") where line.hasPrefix("  i18-sec-") {
+    for line in stdout.split(separator: "\n") where line.hasPrefix("  i18-sec") {
       let words = line.split(separator: " ")
       levels[String(words[0])] = Double(words[1])
     }
@@ -102,12 +102,13 @@ struct CheckSecurityTests {
       let run = try CgiPoolBinary.run(["check", "--config", path, "--security"])
       #expect(run.status == 0, "\(run)")
       let levels = Self.levels(run.stdout)
-      #expect(Set(levels.keys) == ["i18-sec-web.service", "i18-sec-web.liveness.service", "i18-sec-jail.service", "i18-sec-bare.service"], "\(run)")
+      #expect(Set(levels.keys) == ["i18-sec-web.service", "i18-sec.health.service", "i18-sec-jail.service", "i18-sec-bare.service"], "\(run)")
       #expect((levels["i18-sec-jail.service"] ?? 10) <= 2.0)
       #expect((levels["i18-sec-web.service"] ?? 10) <= 4.5)
-      #expect((levels["i18-sec-web.liveness.service"] ?? 10) <= 4.5)
+      #expect((levels["i18-sec.health.service"] ?? 10) <= 4.5)
       #expect((levels["i18-sec-bare.service"] ?? 0) > 9)
       #expect(run.stdout.contains("i18-sec-jail.service") && run.stdout.contains("sandbox strict"))
+      #expect(run.stdout.contains("i18-sec.health.service") && run.stdout.contains("helper"))
     }
   }
 

@@ -1,5 +1,5 @@
 /// The JSON Schema of `process_config.json`, generated from the validator's own key enums
-/// (`PoolKey`, `ProcessKey`, `HealthCheckKey`: descriptions, types, defaults, bounds, enums) and
+/// (`PoolKey`, `ProcessKey`, `HealthCheckKey`, `SandboxKey`: descriptions, types, defaults, bounds, enums) and
 /// from `NameRules`' patterns, so it cannot name a key the validator refuses or miss one it takes.
 ///
 /// The schema is for editors: it catches what a schema can see (unknown keys, types, bounds, names,
@@ -57,12 +57,21 @@ public enum ConfigSchema {
         }
         if rule.maximum.isFinite { members.append(.init("maximum", .number(rule.maximum))) }
       }
+    case .boolean:
+      members.append(.init("type", typeName("boolean", nullable: nullable)))
     case .stringArray:
       members.append(.init("type", typeName("array", nullable: nullable)))
+      // No `enum` for capabilities: the validator also takes them in lower case and without `CAP_`.
       members.append(.init("items", .object([.init("type", .string("string")), .init("pattern", .string(NameRules.noNULPattern))])))
     case .stringOrStringArray:
       let item: [JSONOutput.Member] = [.init("type", .string("string")), .init("minLength", .number(1)), .init("pattern", .string(NameRules.noNULPattern))]
       members.append(.init("oneOf", .array([.object(item), .object([.init("type", .string("array")), .init("items", .object(item))])])))
+    case .stringOrObject(let names):
+      guard names == SandboxKey.names else { preconditionFailure("no key enum for object keys \(names)") }
+      let level: [JSONOutput.Member] = [
+        .init("type", .string("string")), .init("enum", .array((info.allowedValues ?? []).map(JSONOutput.string))),
+      ]
+      members.append(.init("oneOf", .array([.object(level), .object(objectMembers(SandboxKey.self))])))
     case .argv:
       members.append(.init("type", typeName("array", nullable: nullable)))
       members.append(.init("minItems", .number(1)))
@@ -133,6 +142,7 @@ public enum ConfigSchema {
     case .string(let text): .string(text)
     case .number(let number): .number(number)
     case .strings(let texts): .array(texts.map(JSONOutput.string))
+    case .bool(let flag): .bool(flag)
     case .emptyObject: .object([])
     }
   }

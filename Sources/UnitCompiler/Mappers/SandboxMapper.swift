@@ -49,7 +49,7 @@ enum SandboxMapper {
     if sandbox.dynamicUser { settings.append(UnitSetting("DynamicUser", .bool(true))) }
     guard sandbox.level != .none else { return settings }
     let strict = sandbox.level == .strict
-    let writable = sandbox.writable.map { UnitCompiler.absolute($0, base: baseDirectory) }
+    let writable = sandbox.writable.map { FilePath.normalize($0, relativeTo: baseDirectory) }
 
     settings.append(UnitSetting("NoNewPrivileges", .bool(true)))
     settings.append(UnitSetting("ProtectSystem", .string(strict ? "strict" : "full")))

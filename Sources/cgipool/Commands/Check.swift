@@ -79,12 +79,15 @@ extension CgiPool {
         printError("error: \(error)")
         throw ExitCode.failure
       }
-      // Each process's service carries its own level; helper units (liveness checks) the default at most.
+      // Each process's service carries its own level; helper units (the health unit) the default at most.
       let names = UnitNames(pool: config.name)
       var notes: [String: String] = [:]
       for unit in compiled.units {
-        guard let process = unit.process, let spec = config.processes[process] else { continue }
-        notes[unit.name] = unit.name == names.service(process) ? "sandbox \(spec.sandbox.level.rawValue)" : "helper"
+        if let process = unit.process, let spec = config.processes[process] {
+          notes[unit.name] = unit.name == names.service(process) ? "sandbox \(spec.sandbox.level.rawValue)" : "helper"
+        } else if unit.kind == .service {
+          notes[unit.name] = "helper"
+        }
       }
       print(Self.exposureTable(figures, notes: notes), terminator: "")
       guard let threshold = securityThreshold else { return }
