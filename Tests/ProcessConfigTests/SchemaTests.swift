@@ -52,12 +52,27 @@ import Testing
             withJSONObject: JSONSerialization.jsonObject(with: Data("{\"d\": \(value.json)}".utf8)), options: [.sortedKeys])
           #expect(text == expected, "default of \(key.rawValue)")
         }
-        if let values = key.info.allowedValues { #expect(property["enum"] as? [String] == values) }
+        if let values = key.info.allowedValues {
+          if case .stringOrObject = key.info.type {
+            // A level name or an object: the names are the first alternative's enum.
+            let level = (property["oneOf"] as? [[String: Any]])?.first
+            #expect(level?["enum"] as? [String] == values, "enum of \(key.rawValue)")
+          } else if key.info.type != .stringArray {
+            // (Capabilities carry no enum: the validator also takes them in lower case and without CAP_.)
+            #expect(property["enum"] as? [String] == values, "enum of \(key.rawValue)")
+          }
+        }
       }
     }
     try expectDescribed(PoolKey.self, in: root)
     try expectDescribed(ProcessKey.self, in: processProperties)
     try expectDescribed(HealthCheckKey.self, in: checkProperties)
+    let sandbox = try #require(root["sandbox"] as? [String: Any])
+    let sandboxObject = try #require((sandbox["oneOf"] as? [[String: Any]])?.last)
+    let sandboxProperties = try #require(sandboxObject["properties"] as? [String: Any])
+    #expect(Set(sandboxProperties.keys) == Set(SandboxKey.names))
+    #expect(processProperties["sandbox"] != nil)
+    try expectDescribed(SandboxKey.self, in: sandboxProperties)
   }
 
   @Test func patternsAgreeWithNameRules() throws {
