@@ -3,7 +3,7 @@
 
 Started by bench/run.sh, which builds the release binary, starts the private manager in a fresh
 runtime folder and cleans up afterwards. Options: --runs N (default 5), --only a,b (scenario keys:
-compile, reaper, status, pool40, probe), --quick (small sizes, for trying the harness itself).
+compile, generator, reaper, status, pool40, probe, liveness), --quick (small sizes, for trying the harness itself).
 """
 import argparse
 import json
@@ -16,6 +16,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report  # noqa: E402
+import scenarios_liveness  # noqa: E402
 import scenarios_offline  # noqa: E402
 import scenarios_pool  # noqa: E402
 from benchlib import BIN, HERE, ROOT, WORK, has_subcommand, log, write_json  # noqa: E402
@@ -53,7 +54,7 @@ def machine():
 def main():
   parser = argparse.ArgumentParser()
   parser.add_argument("--runs", type=int, default=5)
-  parser.add_argument("--only", default="compile,generator,reaper,status,pool40,probe")
+  parser.add_argument("--only", default="compile,generator,reaper,status,pool40,probe,liveness")
   parser.add_argument("--quick", action="store_true")
   parser.add_argument("--merge", action="store_true",
                       help="keep the other scenarios' figures from the existing bench/results.json")
@@ -107,6 +108,8 @@ def main():
   if "pool40" in results["scenarios"] and not supervisord:
     results["scenarios"]["pool40"]["supervisord_not_run"] = "supervisor could not be installed into bench/.venv"
   scenario("probe", lambda: scenarios_pool.probe_cpu(runs, wait=5 if args.quick else 30))
+  scenario("liveness", lambda: scenarios_liveness.run_liveness(
+    runs, sizes=((20, 2),) if args.quick else scenarios_liveness.SIZES), True)
   results["total_seconds"] = round(time.monotonic() - began, 1)
   if previous:
     # The run's length stays the full run's; the re-run of the selected scenarios is noted apart.
