@@ -351,6 +351,10 @@ def section_liveness(lv, summary):
       row = entry.get(variant)
       if not row:
         continue
+      if "manager" not in row:
+        why = row.get("not_run") or "failed: `" + row.get("failed", "?").splitlines()[0][:200] + "`"
+        out.append(f"| {entry['count']:,} @ {entry['interval']} s | {variant} | not run: {why} | | | | | | |")
+        continue
       cores = row["manager"]["cores"]
       health = row.get("health unit", {}).get("cores")
       ratio = f"{cores / base:.1f}×" if base else "–"
@@ -361,7 +365,8 @@ def section_liveness(lv, summary):
   out.append("")
   out.append("Whole machine during each window (shared with other engineers' builds and tests, so for context only): " +
              "; ".join(f"{e['count']:,} @ {e['interval']} s: " + ", ".join(
-               f"{v} {e[v]['machine_cores']:.2f}" for v in ("health unit", "timer design", "no liveness") if v in e)
+               f"{v} {e[v]['machine_cores']:.2f}" for v in ("health unit", "timer design", "no liveness")
+               if "machine_cores" in e.get(v, {}))
                for e in lv["sizes"].values()) + " busy cores.\n")
   rs = lv.get("restart", {})
   if rs:
