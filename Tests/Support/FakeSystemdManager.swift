@@ -216,7 +216,7 @@ public final class FakeSystemdManager: SystemdManaging {
     }
     guard definitions[unit].map(isService) == true else {
       state.activeState = .active
-      state.subState = definitions[unit]?.name.hasSuffix(".timer") == true ? .waiting : .running
+      state.subState = .running
       states[unit] = state
       return .done
     }

@@ -93,13 +93,17 @@ public struct HealthProbe: Sendable {
 
   /// Checks the target once, within `timeout` seconds, without the startup delay.
   ///
-  /// Liveness checks use this: consecutive failures up to `failure_threshold`, not
-  /// retries within one check, absorb a passing blip, and a failing `command` check
-  /// then costs one shell per interval instead of a hundred per second.
+  /// A liveness check is one such attempt: consecutive failures up to `failure_threshold`,
+  /// not retries within one check, absorb a passing blip.
   public func checkOnce() -> ProbeOutcome {
     let start = MonotonicClock.now()
     let result = ProbeAttempt.run(target, timeout: timeout)
-    let elapsed = MonotonicClock.now() - start
+    return oneCheck(result, elapsed: MonotonicClock.now() - start)
+  }
+
+  /// The outcome of one attempt at the target, however it ran (here, or on the health unit's
+  /// non-blocking sockets and child processes), worded the same way.
+  func oneCheck(_ result: Result<String, ProbeAttempt.Failure>, elapsed: Double) -> ProbeOutcome {
     switch result {
     case .success(let seen):
       return ProbeOutcome(healthy: true, message: "\(describe()): \(seen)", attempts: 1, elapsed: elapsed)

@@ -410,19 +410,14 @@ public final class LivenessMonitor {
     // The unit stopped while the check ran: its result says nothing about a running process.
     guard entry.active else { return }
     let check = entry.check
-    let probe = HealthProbe(target: entry.target, timeout: check.timeout)
-    let healthy: Bool
-    let message: String
-    switch result {
-    case .success(let seen):
-      healthy = true
-      message = "\(probe.describe()): \(seen)"
+    let outcome = HealthProbe(target: entry.target, timeout: check.timeout).oneCheck(result, elapsed: 0)
+    let healthy = outcome.healthy
+    let message = outcome.message
+    if healthy {
       if !entry.reportedHealthy { hooks.line(check, "healthy: " + message) }
       entry.failures = 0
       entry.reportedHealthy = true
-    case .failure(let failure):
-      healthy = false
-      message = "\(probe.describe()): \(failure.message) (one check, timeout \(HealthProbe.seconds(check.timeout)))"
+    } else {
       entry.failures += 1
       entry.reportedHealthy = false
       if entry.failures < check.failureThreshold {

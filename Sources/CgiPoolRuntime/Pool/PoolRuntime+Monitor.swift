@@ -6,7 +6,7 @@ public enum MonitorEvent: Sendable, Equatable {
   case state(process: String, from: String, to: String, pid: Int32?)
   /// systemd restarted a process automatically; `count` is its restarts so far.
   case restarted(process: String, count: UInt32, pid: Int32?)
-  /// A liveness check finished.
+  /// The pool's health unit published a liveness result.
   case health(process: String, healthy: Bool, detail: String?)
 }
 
@@ -16,9 +16,9 @@ extension PoolRuntime {
   /// Driven by `PropertiesChanged` signals, not polling: the loop sleeps in the bus
   /// wait and re-reads only the units a signal named.
   public func monitor(isCancelled: () -> Bool, onEvent: (MonitorEvent) -> Void) throws(SystemdError) {
-    var watched: [String: (process: String, liveness: Bool)] = [:]
+    var watched: [String: String] = [:]
     for process in pool.topologicalOrder() {
-      watched[names.service(process)] = (process, false)
+      watched[names.service(process)] = process
     }
     // Liveness results come from the health unit's state file, read after each wait.
     var lastHealth = healthState?.read() ?? [:]
@@ -36,13 +36,11 @@ extension PoolRuntime {
       let changed = dirty.sorted()
       dirty.removeAll()
       for unit in changed {
-        guard let (process, liveness) = watched[unit] else { continue }
+        guard let process = watched[unit] else { continue }
         let now = try manager.unitState(unit)
         let before = last[unit]
         if let now { last[unit] = now } else { last[unit] = nil }
-        for event in Self.events(process: process, liveness: liveness, before: before, now: now, probeLine: { lastProbeLine(process) }) {
-          onEvent(event)
-        }
+        for event in Self.events(process: process, before: before, now: now) { onEvent(event) }
       }
       if let healthState {
         let health = healthState.read()
@@ -61,17 +59,9 @@ extension PoolRuntime {
   }
 
   /// The events between two snapshots of one unit.
-  static func events(
-    process: String, liveness: Bool, before: UnitState?, now: UnitState?, probeLine: () -> String?
-  ) -> [MonitorEvent] {
+  static func events(process: String, before: UnitState?, now: UnitState?) -> [MonitorEvent] {
     let old = before.map { "\($0.activeState)/\($0.subState)" } ?? "gone"
     let new = now.map { "\($0.activeState)/\($0.subState)" } ?? "gone"
-    if liveness {
-      // A liveness run ends when its oneshot unit leaves "activating".
-      guard before?.activeState == .activating, let now, now.activeState != .activating else { return [] }
-      let healthy = now.result == .success
-      return [.health(process: process, healthy: healthy, detail: healthy ? nil : probeLine())]
-    }
     var events: [MonitorEvent] = []
     if old != new {
       events.append(.state(process: process, from: old, to: new, pid: (now?.mainPID ?? 0) > 0 ? now?.mainPID : nil))

@@ -13,7 +13,7 @@ public struct UnsupervisedProcess: Sendable, Equatable, Comparable {
   public var startTime: UInt64
   /// The unit whose cgroup holds it (`<pool>-web.service`), when its cgroup names one.
   public var unit: String?
-  /// The pool's process that unit belongs to (`web`; also for its `.liveness.service`).
+  /// The pool's process that unit belongs to (`web`).
   public var process: String?
   /// Its command line, words joined by spaces.
   public var command: String

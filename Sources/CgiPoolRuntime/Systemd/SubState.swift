@@ -21,8 +21,6 @@ public struct SubState: RawRepresentable, Sendable, Hashable, Codable, CustomStr
   public static let startPost = SubState(rawValue: "start-post")
   /// A service that failed.
   public static let failed = SubState(rawValue: "failed")
-  /// A timer waiting for its next elapse.
-  public static let waiting = SubState(rawValue: "waiting")
   /// cgipool's own word, never systemd's: a `restart_policy: no` unit that ended and was removed.
   public static let gone = SubState(rawValue: "gone")
 

@@ -11,7 +11,7 @@ public struct CompileOptions: Sendable {
   public var journalOutput: Bool
   /// The manager's version (`systemd --version`), enabling newer settings such as `RestartSteps=`.
   public var managerVersion: Int?
-  /// The bus address liveness probes use to reach the manager; `nil` lets them find it themselves.
+  /// The bus address the pool's health unit uses to reach the manager; `nil` lets it find its own.
   public var busAddress: String?
   /// The folder the pool's health unit writes its state file in (`HealthStateLocation`); the
   /// hardened health unit may write there and nowhere else. `nil` when it is not known.

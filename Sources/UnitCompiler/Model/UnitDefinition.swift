@@ -11,8 +11,6 @@ public struct UnitDefinition: Sendable, Equatable {
     case slice
     /// A `.target`.
     case target
-    /// A `.timer`.
-    case timer
     /// A `.scope`: processes started elsewhere, moved into a unit (transient only).
     case scope
   }

@@ -10,8 +10,8 @@ struct GenerateUnits: ParsableCommand {
     commandName: "units",
     abstract: "Compile the config into systemd unit files.",
     discussion: """
-      Writes one file per unit (the pool's slice and target, a service per process, and a
-      liveness timer and service for each `always` process with a health check) into
+      Writes one file per unit (the pool's slice and target, a service per process, and the
+      pool's health unit when an `always` process has a health check) into
       --output (default build/units). Nothing is written when the config is invalid.
       """
   )

@@ -27,7 +27,7 @@ struct Liveness: ParsableCommand {
   @Option(help: "The pool's name (names the state file).")
   var pool: String
 
-  @Option(name: .customLong("bus"), help: ArgumentHelp("The manager's D-Bus address (default: the system manager for root, else the user's).", valueName: "address"))
+  @Option(name: .customLong("bus"), help: ArgumentHelp("The manager's D-Bus address (default: the manager running this service: a user manager when $MANAGERPID is set, else the system manager for root, else the user's).", valueName: "address"))
   var busAddress: String?
 
   @Option(name: .customLong("check"), help: ArgumentHelp("One process's check, as the compiler writes it (JSON).", valueName: "json"))
@@ -54,8 +54,8 @@ struct Liveness: ParsableCommand {
         throw ExitCode(64)
       }
     }
-    // Units generated for the system manager carry no address; user managers are reached through their bus.
-    let endpoint = busAddress.map(ManagerEndpoint.explicit) ?? (getuid() == 0 ? .system : .user)
+    // Units compiled for the system manager or a user manager carry no address: ask which runs us.
+    let endpoint = busAddress.map(ManagerEndpoint.explicit) ?? .runningThisService()
     let path = stateFile ?? HealthStateLocation.file(pool: pool, endpoint: endpoint)
     let manager: SystemdManager
     do {

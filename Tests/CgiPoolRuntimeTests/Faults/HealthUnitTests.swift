@@ -125,6 +125,51 @@ extension Faults {
         #expect(try Faults.status(context, "quick").restarts == 0)
       }
     }
+
+    @Test func moreHangingCommandChecksThanSlotsDelayOnlyCommandChecks() throws {
+      // Ten hanging command checks for eight command slots: the port check never waits for a slot,
+      // and the quick command check still gets one as slots free up (the longest-waiting first).
+      let port = RuntimeHarness.freePort()
+      var processes = (0..<10).map { index in
+        """
+        "hang\(index)": {"command": ["sleep", "300"], "restart_policy": "always",
+          "health_check": {"type": "command", "target": "if [ -e ready ]; then sleep 300; fi", "timeout": 2, "interval": 1, "failure_threshold": 100}}
+        """
+      }
+      processes.append(
+        """
+        "quick": {"command": ["sleep", "300"], "restart_policy": "always",
+          "health_check": {"type": "command", "target": "true", "timeout": 2, "interval": 1, "failure_threshold": 100}}
+        """)
+      processes.append(
+        """
+        "web": {"command": ["python3", "-m", "http.server", "--bind", "127.0.0.1", "\(port)"], "restart_policy": "always",
+          "health_check": {"type": "port", "target": "127.0.0.1:\(port)", "timeout": 2, "interval": 1, "failure_threshold": 100}}
+        """)
+      let json = "{\"name\": \"i17-slots\", \"processes\": {\(processes.joined(separator: ", "))}}"
+      try RuntimeHarness.withPool(json) { context in
+        #expect(try context.runtime.start().succeeded)
+        FileManager.default.createFile(atPath: context.folder + "/ready", contents: nil)
+        let state = try #require(context.runtime.healthState)
+        MonotonicSleep.seconds(3)
+        let start = state.read()
+        MonotonicSleep.seconds(5)
+        let end = state.read()
+        let now = MonotonicSleep.nowMicroseconds()
+        let web = try #require(end["web"])
+        #expect(web.healthy && now - web.checkedMonotonic < 1_500_000, "the port check waited: \(web)")
+        let quickBefore = try #require(start["quick"])
+        let quick = try #require(end["quick"])
+        #expect(quick.healthy, "\(quick)")
+        // Delayed by at most a hanging check's timeout, never stalled.
+        #expect(quick.checkedMonotonic > quickBefore.checkedMonotonic, "the quick command check never got a slot")
+        #expect(now - quick.checkedMonotonic < 3_500_000, "quick last checked \(Double(now - quick.checkedMonotonic) / 1e6)s ago")
+        let hung = (0..<10).compactMap { end["hang\($0)"] }.filter { !$0.healthy }
+        #expect(hung.count >= 8, "the hanging checks fail at their timeout: \(hung.count)")
+        #expect(try Faults.status(context, "quick").restarts == 0)
+        #expect(try Faults.status(context, "web").restarts == 0)
+      }
+    }
   }
 }
 

@@ -24,7 +24,6 @@ import UnitCompiler
     "RestrictAddressFamilies", "SystemCallArchitectures", "SystemCallFilter", "SystemCallErrorNumber",
     "CapabilityBoundingSet", "AmbientCapabilities", "UMask",
   ]
-  static let timerKeys = ["TimersMonotonic", "AccuracyUSec"]
 
   static let json = """
     {"name": "agree", "processes": {
@@ -54,9 +53,6 @@ import UnitCompiler
       if unit.hasSuffix(".service") {
         let service = try manager.properties(path: path, interface: SystemdManager.serviceInterface)
         for key in serviceKeys { properties[key] = service[key].map(configurationOnly) }
-      } else if unit.hasSuffix(".timer") {
-        let timer = try manager.properties(path: path, interface: "org.freedesktop.systemd1.Timer")
-        for key in timerKeys { properties[key] = timer[key].map(timerConfiguration) }
       }
       result[unit] = properties
     }
@@ -75,15 +71,9 @@ import UnitCompiler
     return .array("(sasb)", entries.map { entry in .struct(Array((entry.structFields ?? []).prefix(3))) })
   }
 
-  /// `a(stt)` timers reduced to base and value (the third field is the next elapse).
-  static func timerConfiguration(_ value: BusValue) -> BusValue {
-    guard case .array(_, let entries) = value else { return value }
-    return .array("(st)", entries.map { entry in .struct(Array((entry.structFields ?? []).prefix(2))) })
-  }
-
   @Test func unitFilesAndTransientUnitsMatch() throws {
     try RuntimeHarness.withPool(Self.json) { context in
-      let names = context.compiled.units.filter { $0.kind == .service || $0.kind == .timer }.map(\.name)
+      let names = context.compiled.units.filter { $0.kind == .service }.map(\.name)
       // 1. Unit files, loaded (not started) from the manager's runtime unit folder.
       let folder = try #require(context.endpoint.runtimeDirectory) + "/systemd/user"
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -43,14 +43,14 @@ struct JournalLocationTests {
     try fixture.append([
       .unit("demo-web.service", "started", at: Self.base),
       .unit("demo-db.service", "db line", at: Self.base + 1_000_000),
-      .unit("demo-web.liveness.service", "healthy: http 200", at: Self.base + 2_000_000),
+      .unit("demo.health.service", "healthy: http 200", at: Self.base + 2_000_000),
       .unit("demo-web.service", "as a user unit", at: Self.base + 3_000_000, field: "_SYSTEMD_USER_UNIT"),
       .unit("demo-web.service", "served /", at: Self.base + 4_000_000),
     ])
     let location = JournalLocation(source: .directory(fixture.directory), unitFields: JournalLocation.local.unitFields)
     let utc = TimeZone(identifier: "UTC")!
     #expect(
-      try location.tail(units: ["demo-web.service", "demo-web.liveness.service"], count: 10, timeZone: utc) == [
+      try location.tail(units: ["demo-web.service", "demo.health.service"], count: 10, timeZone: utc) == [
         "2023-11-14 22:13:20 started", "2023-11-14 22:13:22 healthy: http 200",
         "2023-11-14 22:13:23 as a user unit", "2023-11-14 22:13:24 served /",
       ])

@@ -77,7 +77,7 @@ import Testing
       """
     try RuntimeHarness.withPool(json) { context in
       #expect(try context.runtime.start().succeeded)
-      // The liveness timer fires every second; wait for a completed check.
+      // The health unit checks every second; wait for a published check.
       #expect(try RuntimeHarness.eventually(timeout: 10) { try context.runtime.status(["web"]).processes[0].health == "healthy" })
       #expect(try RuntimeHarness.eventually(timeout: 5) { try context.runtime.status(["once"]).processes[0].finished })
       let status = try context.runtime.status()
