@@ -61,33 +61,33 @@ public struct DependencyGate: Sendable {
   /// The verdict for one dependency.
   static func verdict(_ requirement: Requirement, _ state: UnitState?) -> Verdict {
     let unit = requirement.unit
-    guard let state else {
+    guard let state, state.loadState == .loaded else {
       // A transient unit is unloaded once it ends successfully and nothing references it;
       // its start job ran before this one (After=), so for a completion that is success.
       if requirement.condition == .completedSuccessfully { return .open }
       return .wait("\(unit) is not loaded yet")
     }
     let description = "\(unit) is \(state.activeState)/\(state.subState)"
-    switch (requirement.condition, state.activeState) {
-    case (.healthy, "active"), (.healthy, "reloading"):
+    let up = state.activeState == .active || state.activeState == .reloading
+    switch requirement.condition {
+    case .healthy where up:
       return .open
-    case (.started, "active"), (.started, "reloading"):
+    case .started where up || (state.activeState == .activating && state.subState == .startPost):
+      // Past ExecStart=: the main process runs; only its health probe may still be going.
       return .open
-    case (.started, "activating") where state.subState == "start-post":
-      // The main process runs; only its health probe is still going.
+    case .completedSuccessfully where state.activeState == .inactive && state.result == .success:
       return .open
-    case (.completedSuccessfully, "inactive") where state.result == "success":
-      return .open
-    case (.completedSuccessfully, "active"), (.completedSuccessfully, "reloading"):
+    case .completedSuccessfully where up:
       return .wait("\(unit) is still running")
-    case (_, "activating"), (_, "deactivating"):
+    default:
+      break
+    }
+    if state.activeState == .activating || state.activeState == .deactivating {
       // Starting, or between two automatic restarts (auto-restart): it may still come up.
       return .wait(description)
-    default:
-      return .closed("\(description)" + (state.result == "success" ? "" : " (\(state.result))"))
     }
+    return .closed(description + (state.result == .success ? "" : " (\(state.result))"))
   }
-
 }
 
 extension DependencyGate.Verdict {
