@@ -48,7 +48,7 @@ enum DependencyMapper {
     for dependency in dependencies {
       argv += ["--" + gateFlag(dependency.condition), context.names.service(dependency.process)]
     }
-    argv += ["--timeout", Duration.text(gateTimeout(context) ?? 0)]
+    argv += ["--timeout", Seconds.text(gateTimeout(context) ?? 0)]
     if let bus = context.options.busAddress { argv += ["--bus", bus] }
     return ExecCommand(path: gate, argv: argv)
   }

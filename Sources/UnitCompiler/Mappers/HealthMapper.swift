@@ -13,7 +13,7 @@ enum HealthMapper {
       if gate > 0 {
         mapped.service.append(
           UnitSetting(
-            "TimeoutStartSec", .microseconds(Duration.microseconds(gate + startTimeoutMargin)),
+            "TimeoutStartSec", .microseconds(Seconds.microseconds(gate + startTimeoutMargin)),
             busProperty: "TimeoutStartUSec"))
       }
       return mapped

@@ -145,7 +145,7 @@ import UnitCompiler
       let folder = try #require(context.endpoint.runtimeDirectory) + "/systemd/user"
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
       let renderer = try UnitFileRenderer(templatesDirectory: RuntimeHarness.templates)
-      let files = renderer.renderAll(context.compiled, configFile: "files.json")
+      let files = try renderer.renderAll(context.compiled, configFile: "files.json")
       defer {
         for file in files { try? FileManager.default.removeItem(atPath: folder + "/" + file.name) }
         try? context.manager.reload()
