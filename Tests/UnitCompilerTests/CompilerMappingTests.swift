@@ -117,7 +117,8 @@ import UnitCompiler
     let main = try #require(compiled.unit(named: "demo-pool_manager.service"))
     #expect(main.values(of: "StartLimitIntervalSec") == [.microseconds(60_000_000)])
     #expect(main.values(of: "StartLimitBurst") == [.count(5)])
-    #expect(main.values(of: "Wants").isEmpty)
+    // No liveness timer any more: its only Wants= are its dependencies (docs/dependencies.md).
+    #expect(main.values(of: "Wants") == [.unitNames(["demo-worker_a.service", "demo-worker_b.service"])])
     #expect(StartLimit.summary == "5 starts in 60s")
   }
 
