@@ -22,7 +22,7 @@ public enum HealthStateLocation {
       return String(address.dropFirst("unix:path=".count).dropLast(suffix.count)) + "/health"
     }
     switch kind {
-    case .system, .privateManager, .remote:
+    case .system, .privateManager:
       return "/run/cgipool/health"
     case .remote:
       // The other machine's system manager: its health unit writes there (not readable from here).
