@@ -262,16 +262,34 @@ struct HostStatus: Codable, Equatable {
 /// connection is not thread-safe) is touched only by its own iteration, and results go through
 /// `Locked`, which is why the closure may capture non-Sendable sessions.
 func inParallel(_ count: Int, _ body: (Int) -> Void) {
+  // One thread per item: the work waits on the network (ssh, the remote managers), not on a
+  // core. `concurrentPerform` caps the concurrency at the number of cores, which on a 2-core
+  // machine ran a third host only after one of the first two had answered. Every thread is
+  // joined, and drops its job, before this returns, so `body` does not outlive the call.
   withoutActuallyEscaping(body) { body in
-    let box = UncheckedBox(body)
-    DispatchQueue.concurrentPerform(iterations: count) { box.value($0) }
+    var threads: [pthread_t] = []
+    for index in 0..<count {
+      let job = Unmanaged.passRetained(ThreadJob { body(index) }).toOpaque()
+      var thread = pthread_t()
+      let created = pthread_create(&thread, nil, { raw in
+        Unmanaged<ThreadJob>.fromOpaque(raw!).takeRetainedValue().run()
+        return nil
+      }, job)
+      if created == 0 {
+        threads.append(thread)
+      } else {
+        // No thread to be had: run it here rather than not at all.
+        Unmanaged<ThreadJob>.fromOpaque(job).takeRetainedValue().run()
+      }
+    }
+    for thread in threads { pthread_join(thread, nil) }
   }
 }
 
-/// Carries a value across threads where the caller guarantees exclusive use.
-struct UncheckedBox<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
+/// One item of `inParallel`, handed to its thread.
+private final class ThreadJob {
+  let run: () -> Void
+  init(_ run: @escaping () -> Void) { self.run = run }
 }
 
 /// A value guarded by a lock, for results collected from parallel host queries.

@@ -104,6 +104,21 @@ import Testing
       #expect(upAfterBoot, "\(statusAfterBoot)")
       #expect(try Self.httpStatus(8080, "/health") == "200")
 
+      // systemctl on the pool's target: restart brings every process back (new PIDs, in order,
+      // health-gated), stop ends them all, start brings them up again.
+      let proxyPID = { try box.run(["systemctl", "show", "-P", "MainPID", "cgipool-proxy.service"]).stdout }
+      let beforeRestart = try proxyPID()
+      try box.run(["systemctl", "restart", "cgipool.target"]).requiringSuccess("systemctl restart cgipool.target")
+      #expect(try Self.eventually(60) { try box.run(["/usr/local/bin/cgipool", "status", "--config", config]).status == 0 })
+      #expect(try proxyPID() != beforeRestart)
+      try box.run(["systemctl", "stop", "cgipool.target"]).requiringSuccess("systemctl stop cgipool.target")
+      #expect(try box.run(["/usr/local/bin/cgipool", "status", "--config", config]).status == 3)
+      #expect(try Self.httpStatus(8080) == "000")
+      try box.run(["systemctl", "start", "cgipool.target"]).requiringSuccess("systemctl start cgipool.target")
+      #expect(try Self.eventually(60) { try box.run(["/usr/local/bin/cgipool", "status", "--config", config]).status == 0 })
+      let targetStatus = try box.run(["systemctl", "status", "--no-pager", "cgipool.target"])
+      #expect(targetStatus.stdout.contains("Active: active"), "\(targetStatus)")
+
       // Uninstall leaves no file, no unit and no process behind.
       let uninstall = try box.run([cgipool, "uninstall", "--config", config])
       #expect(uninstall.status == 0, "\(uninstall)")

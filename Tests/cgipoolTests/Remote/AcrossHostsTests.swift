@@ -120,6 +120,23 @@ struct AcrossHostsTests {
         box, ["/bin/sh", "-c", "grep -l '\(pool)' /proc/[0-9]*/cgroup 2>/dev/null; systemctl list-units --all --no-legend '\(pool)*'"])
       #expect(left.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "left on \(name): \(left)")
     }
+
+    // cleanup --host runs `cgipool cleanup` on host b over plain ssh: a stray matching the pool's
+    // pattern there, outside the pool's units, is ended; nothing on this machine is touched.
+    let token = String(UInt32.random(in: 1 << 20..<1 << 30), radix: 16)
+    let strayLink = hosts.scratch.appendingPathComponent("echo_\(token).cgi").path
+    try FileManager.default.createSymbolicLink(atPath: strayLink, withDestinationPath: "/bin/sleep")
+    _ = try hosts.exec(boxes[1], ["systemd-run", "--unit=i16-stray-\(token)", strayLink, "300"])
+    let strayConfig = hosts.scratch.appendingPathComponent("stray.json").path
+    try #"{"name": "\#(pool)x", "orphan_patterns": ["echo_\#(token).cgi"], "processes": {"idle": {"command": ["/bin/sleep", "1"]}}}"#
+      .write(toFile: strayConfig, atomically: true, encoding: .utf8)
+    let hostB = "root@127.0.0.1:\(hosts.ports[names[1]]!)"
+    let cleanup = try CgiPoolBinary.run(
+      ["cleanup", "--config", strayConfig, "--host", hostB, "--timeout", "5"], environment: hosts.environment, timeout: 60)
+    #expect(cleanup.status == 0, "\(cleanup)")
+    #expect(cleanup.stdout.contains("echo_\(token).cgi"), "\(cleanup)")
+    let strayLeft = try hosts.exec(boxes[1], ["/bin/sh", "-c", "grep -l 'echo[_]\(token)' /proc/[0-9]*/cmdline 2>/dev/null; true"])
+    #expect(strayLeft.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "the stray still runs on b: \(strayLeft)")
   }
 }
 
