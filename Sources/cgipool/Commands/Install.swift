@@ -27,6 +27,7 @@ struct Install: ParsableCommand {
 
   @OptionGroup var configOptions: ConfigOptions
   @OptionGroup var scope: InstallScopeOptions
+  @OptionGroup var remote: RemoteHostOptions
 
   @Flag(help: "Also start the pool now and wait until every process is healthy.")
   var now = false
@@ -45,6 +46,15 @@ struct Install: ParsableCommand {
   }
 
   func run() throws {
+    if let host = remote.host {
+      // The same install, run there by a copy of this binary sent over ssh.
+      try RemoteInstall.exec(
+        host: host, connectTimeout: remote.connectTimeout,
+        arguments: ["install"] + (configOptions.config != nil || !generator
+          ? ["--config", RemoteRunner.remoteConfigPath(configOptions.path)] : [])
+          + scope.arguments + (now ? ["--now"] : []) + (dryRun ? ["--dry-run"] : []) + (force ? ["--force"] : [])
+          + (generator ? ["--generator"] : []))
+    }
     if generator {
       try InstallRunner.installGenerator(
         config: configOptions, explicitConfig: configOptions.config != nil

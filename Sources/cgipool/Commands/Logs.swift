@@ -33,27 +33,13 @@ struct Logs: ParsableCommand {
     valueName: "path"))
   var journalDirectory: String?
 
-  @Option(name: .customLong("host"), help: ArgumentHelp(
-    "Read the logs on another machine: runs cgipool there over ssh (same binary path, or $CGIPOOL_REMOTE_BINARY; same config path).",
-    valueName: "[user@]host[:port]"))
-  var host: String?
-
-  @Option(name: .customLong("connect-timeout"), help: ArgumentHelp(
-    "Seconds ssh may take to connect to --host.", valueName: "seconds"))
-  var connectTimeout: Double = 10
-
-  func validate() throws {
-    if let host, let problem = RemoteHost.problem(host) { throw ValidationError("--host \(host): \(problem)") }
-    if !(connectTimeout > 0) || !connectTimeout.isFinite {
-      throw ValidationError("--connect-timeout must be a positive number of seconds")
-    }
-  }
+  @OptionGroup var remote: RemoteHostOptions
 
   func run() throws {
-    if let host {
+    if let host = remote.host {
       // The journal is not reachable over systemd's D-Bus transport: cgipool reads it there.
       try RemoteRunner.exec(
-        host: host, connectTimeout: connectTimeout,
+        host: host, connectTimeout: remote.connectTimeout,
         arguments: ["logs", "--config", RemoteRunner.remoteConfigPath(configOptions.path), process, "-n", String(lines)]
           + (follow ? ["-f"] : []) + (journalDirectory.map { ["--journal-dir", $0] } ?? []))
     }

@@ -18,6 +18,7 @@ struct Uninstall: ParsableCommand {
 
   @OptionGroup var configOptions: ConfigOptions
   @OptionGroup var scope: InstallScopeOptions
+  @OptionGroup var remote: RemoteHostOptions
 
   @Option(help: "The pool to uninstall (instead of reading its name from the config).")
   var pool: String?
@@ -36,6 +37,13 @@ struct Uninstall: ParsableCommand {
   }
 
   func run() throws {
+    if let host = remote.host {
+      // The same uninstall, run there by a copy of this binary sent over ssh.
+      try RemoteInstall.exec(
+        host: host, connectTimeout: remote.connectTimeout,
+        arguments: ["uninstall"] + scope.arguments + (dryRun ? ["--dry-run"] : []) + (generator ? ["--generator"] : [])
+          + (pool.map { ["--pool", $0] } ?? (generator ? [] : ["--pool", try poolName()])))
+    }
     if generator {
       try InstallRunner.uninstallGenerator(dryRun: dryRun)
       return

@@ -31,6 +31,9 @@ struct InstallScopeOptions: ParsableArguments {
   }
 
   /// The manager selection matching `layout`.
+  /// The flags as given, for the same command run on another machine (`--host`).
+  var arguments: [String] { (system ? ["--system"] : []) + (user ? ["--user"] : []) }
+
   static func selection(_ layout: InstallLayout) -> ManagerLocator.Selection {
     layout.scope == .system ? .system : .user
   }

@@ -121,6 +121,26 @@ struct AcrossHostsTests {
       #expect(left.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "left on \(name): \(left)")
     }
 
+    // install --host sends this binary and its templates to host a over ssh and installs the
+    // one-machine pool there as unit files (started with --now); uninstall --host removes it all,
+    // and the staged copy is gone too.
+    let installPool = "\(pool)i"
+    let installPath = hosts.scratch.appendingPathComponent("installed.json").path
+    try #"{"name": "\#(installPool)", "processes": {"solo": {"command": ["/usr/bin/sleep", "600"]}}}"#
+      .write(toFile: installPath, atomically: true, encoding: .utf8)
+    let install = try CgiPoolBinary.run(
+      ["install", "--config", installPath, "--host", hostA, "--now"], environment: hosts.environment, timeout: 120)
+    #expect(install.status == 0, "\(install)")
+    #expect(try hosts.exec(boxes[0], ["systemctl", "is-enabled", "\(installPool).target"]) == "enabled\n")
+    #expect(try hosts.exec(boxes[0], ["systemctl", "is-active", "\(installPool)-solo.service"]) == "active\n")
+    #expect(try hosts.exec(boxes[0], ["test", "-x", "/usr/local/libexec/cgipool/cgipool"]).isEmpty)
+    let uninstall = try CgiPoolBinary.run(
+      ["uninstall", "--config", installPath, "--host", hostA], environment: hosts.environment, timeout: 120)
+    #expect(uninstall.status == 0, "\(uninstall)")
+    let remains = try hosts.exec(
+      boxes[0], ["/bin/sh", "-c", "ls -d /usr/local/libexec/cgipool /etc/systemd/system/\(installPool)* /tmp/cgipool-install-* 2>/dev/null; true"])
+    #expect(remains.isEmpty, "left on a after uninstall --host: \(remains)")
+
     // cleanup --host runs `cgipool cleanup` on host b over plain ssh: a stray matching the pool's
     // pattern there, outside the pool's units, is ended; nothing on this machine is touched.
     let token = String(UInt32.random(in: 1 << 20..<1 << 30), radix: 16)
