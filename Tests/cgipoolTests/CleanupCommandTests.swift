@@ -5,7 +5,7 @@ import Testing
 /// `cgipool cleanup` run as the built binary. A real cleanup is only run with a
 /// config whose one pattern carries a random token, so that it cannot end a
 /// process these tests did not start; with the default patterns only `--dry-run`.
-@Suite struct CleanupCommandTests {
+@Suite(.orphanScan) struct CleanupCommandTests {
   /// The built `cgipool`, beside the test bundle.
   static var binary: String {
     let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""

@@ -4,7 +4,7 @@ import Testing
 
 /// The operator layer on the real demo pool: ops/startup.sh, status, logs, restarts,
 /// monitor mode and ops/shutdown.sh, each against its own private manager.
-@Suite(.enabled(if: PrivateManagerFixture.enabled), .serialized, .demoPorts) struct OpsTests {
+@Suite(.enabled(if: PrivateManagerFixture.enabled), .serialized, .demoPorts, .orphanScan) struct OpsTests {
   static let root = CgiPoolBinary.packageRoot.path
   static let demoConfig = root + "/ops/process_config.json"
 

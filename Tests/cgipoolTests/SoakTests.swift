@@ -6,7 +6,7 @@ import Testing
 /// The demo pool under `ab` load takes one SIGSTOP past a liveness threshold, then a `kill -9`; afterwards every process is healthy, no count of processes, units, cgroups or
 /// descriptors grew, and after the stop nothing is left (the script checks `/proc`, the cgroups,
 /// the runtime folder and the ports, and exits non-zero otherwise).
-@Suite(.enabled(if: PrivateManagerFixture.enabled), .demoPorts) struct SoakTests {
+@Suite(.enabled(if: PrivateManagerFixture.enabled), .demoPorts, .orphanScan) struct SoakTests {
   @Test func shortSoakLeavesNothingAndLeaksNothing() throws {
     let root = CgiPoolBinary.packageRoot.path
     let report = NSTemporaryDirectory() + "cgipool-soak-" + UUID().uuidString + ".json"

@@ -18,7 +18,7 @@ Memory limits are not exercised: the memory controller here is cgroup v1, which 
 manager cannot delegate, so no limit could be enforced.
 
 It binds the demo ports: beside other runs on one machine, take the lock the tests' `.demoPorts`
-trait takes: flock /tmp/cgipool-demo-ports.lock make soak
+trait takes: flock /tmp/cgipool-demo-ports.lock make soak (it runs no real cleanup)
 """
 import argparse
 import json

@@ -1,3 +1,4 @@
+import CgiPoolTestSupport
 import Foundation
 import ProcessConfig
 import Testing
@@ -5,7 +6,7 @@ import Testing
 @testable import CgiPoolRuntime
 
 /// Processes inside a cgroup shaped like one of the pool's units are never touched.
-@Suite(.serialized) struct ReaperCgroupTests {
+@Suite(.serialized, .orphanScan) struct ReaperCgroupTests {
   @Test(.enabled(if: PoolCgroup.available)) func poolUnitMembersSurvive() throws {
     let strays = try StrayProcesses()
     let pool = "reapertest\(strays.token)"

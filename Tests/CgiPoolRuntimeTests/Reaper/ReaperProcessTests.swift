@@ -1,3 +1,4 @@
+import CgiPoolTestSupport
 import Foundation
 import ProcessConfig
 import Testing
@@ -11,7 +12,7 @@ import Testing
 /// The reaper against real processes this suite starts itself. Scans use the
 /// default patterns (and so see whatever else runs on the machine), but only
 /// orphans whose PIDs the test started are ever passed to `reap`.
-@Suite(.serialized) struct ReaperProcessTests {
+@Suite(.serialized, .orphanScan) struct ReaperProcessTests {
   /// A reaper with the default patterns and a pool name no real pool uses.
   static func defaultReaper(_ strays: StrayProcesses, includeOtherUsers: Bool = false) throws -> OrphanReaper {
     try OrphanReaper(

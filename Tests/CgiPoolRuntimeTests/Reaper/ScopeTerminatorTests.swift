@@ -12,7 +12,7 @@ import Testing
 /// `ScopeTerminator` against a real private manager and real stray processes the
 /// tests start themselves. The pool name and the only pattern carry a random
 /// token, so no process the tests did not start can match.
-@Suite(.serialized, .enabled(if: PrivateManagerFixture.enabled, "needs root"))
+@Suite(.serialized, .orphanScan, .enabled(if: PrivateManagerFixture.enabled, "needs root"))
 struct ScopeTerminatorTests {
   typealias Fixture = PrivateManagerFixture
 

@@ -44,7 +44,7 @@ import Testing
 
   static func token() -> String { String(UInt32.random(in: .min ... .max), radix: 36) }
 
-  @Test(.demoPorts) func demoPoolInstalledAsUnitFiles() throws {
+  @Test(.demoPorts, .orphanScan) func demoPoolInstalledAsUnitFiles() throws {
     try BootedSystemd.with(BootedSystemd.uniqueName("cgp-demo")) { box in
       let cgipool = try box.inside(CgiPoolBinary.executable.path)
       let config = try box.inside(Self.root + "/ops/process_config.json")
@@ -133,7 +133,7 @@ import Testing
 
   /// The operator layer on a booted host: `ops/startup.sh`, `make status`, the monitor's Ctrl+C
   /// and `make stop` drive the demo pool on the system manager, as they do on the private one.
-  @Test(.demoPorts) func opsScriptsAndMakeOnTheSystemManager() throws {
+  @Test(.demoPorts, .orphanScan) func opsScriptsAndMakeOnTheSystemManager() throws {
     try BootedSystemd.with(BootedSystemd.uniqueName("cgp-ops")) { box in
       let root = try box.inside(Self.root)
       let cgipool = try box.inside(CgiPoolBinary.executable.path)
