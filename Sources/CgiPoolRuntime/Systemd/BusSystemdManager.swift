@@ -39,10 +39,18 @@ public final class BusSystemdManager: SystemdManaging {
 
   /// The last announced state of `name` when the manager no longer has it loaded.
   public func lastAnnouncedState(_ name: String) throws(SystemdError) -> UnitState? {
-    // Signals that arrived during other calls wait in the queue until dispatched.
-    try processEvents(timeout: 0)
-    guard let properties = announced[SystemdManager.unitPath(forName: name)] else { return nil }
-    return Self.state(name, properties: properties)
+    let path = SystemdManager.unitPath(forName: name)
+    // Signals that arrived during other calls wait in the queue until dispatched. The unit was
+    // asked for because it is gone: give the announcement of its end up to a second to arrive
+    // (the manager sends it just before it unloads the unit, but a loaded machine delays it).
+    let deadline = MonotonicClock.now() + 1
+    repeat {
+      try processEvents(timeout: 0.05)
+      if let properties = announced[path], properties["ExecMainExitTimestampMonotonic"]?.uint64Value ?? 0 > 0 {
+        return Self.state(name, properties: properties)
+      }
+    } while MonotonicClock.now() < deadline
+    return announced[path].flatMap { Self.state(name, properties: $0) }
   }
 
   /// `StartTransientUnit` with mode `fail`: never replaces a unit that exists.

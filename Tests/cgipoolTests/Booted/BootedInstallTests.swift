@@ -131,8 +131,8 @@ import Testing
     }
   }
 
-  /// The operator layer on a booted host: `ops/startup.sh`, `make status`, the monitor's Ctrl+C
-  /// and `make stop` drive the demo pool on the system manager, as they do on the private one.
+  /// The operator layer on a booted host: `ops/startup.sh`, `make status` and `make stop` drive
+  /// the demo pool on the system manager, as they do on the private one.
   @Test(.demoPorts, .orphanScan) func opsScriptsAndMakeOnTheSystemManager() throws {
     try BootedSystemd.with(BootedSystemd.uniqueName("cgp-ops")) { box in
       let root = try box.inside(Self.root)
@@ -158,19 +158,6 @@ import Testing
       #expect(try box.run(make + ["status"]).status != 0)
       #expect(try Self.httpStatus(8080) == "000")
 
-      // The monitor (make start's mode) in a unit of its own; SIGINT, as Ctrl+C sends it, ends the pool.
-      try box.run([
-        "systemd-run", "--unit=cgp-monitor", "--setenv=CGIPOOL=\(cgipool)", root + "/ops/startup.sh", "--no-build", "--monitor",
-      ]).requiringSuccess("systemd-run the monitor")
-      let up = try Self.eventually(60) { try Self.httpStatus(8080, "/health") == "200" }
-      let monitorLog = try box.run(["journalctl", "--no-pager", "-o", "cat", "-u", "cgp-monitor"])
-      #expect(up, "\(monitorLog)")
-      try box.run(["systemctl", "kill", "-s", "INT", "cgp-monitor.service"]).requiringSuccess("SIGINT to the monitor")
-      let ended = try Self.eventually(60) { try box.run(["systemctl", "is-active", "cgp-monitor.service"]).stdout != "active\n" }
-      #expect(ended)
-      #expect(try Self.httpStatus(8080) == "000")
-      let units = try box.run(["systemctl", "list-units", "--state=active", "--plain", "--no-legend", "cgipool-*"])
-      #expect(units.stdout.isEmpty, "\(units)")
       let left = try box.shell("cat /sys/fs/cgroup/systemd/cgipool.slice/*/cgroup.procs 2>/dev/null; true")
       #expect(left.stdout.isEmpty, "\(left)")
     }
