@@ -6,6 +6,16 @@ import UnitCompiler
 /// decoder that follows systemd's documented order: unquote and C-unescape a
 /// word, then expand `%%`, then (at exec time) `$$`.
 @Suite struct EscapingTests {
+  /// The fuzz-escape finding: `$` followed by a combining mark is one Character, which a
+  /// Character-wise replacement skipped; over D-Bus that `$` reached systemd single.
+  @Test(arguments: ["$\u{33B}\u{5}", "a$\u{301}b", "$$\u{33B}", "\u{33B}$", "$", "no dollar"])
+  func everyDollarByteIsDoubledForTheBus(word: String) {
+    let doubled = TransientUnitBuilder.doublingDollars(word)
+    #expect(doubled.utf8.filter { $0 == UInt8(ascii: "$") }.count == 2 * word.utf8.filter { $0 == UInt8(ascii: "$") }.count)
+    #expect(Array(doubled.utf8).count == Array(word.utf8).count + word.utf8.filter { $0 == UInt8(ascii: "$") }.count)
+    #expect(TransientUnitBuilder.undoublingDollars(doubled) == word)
+  }
+
   @Test func randomArgumentsRoundTrip() throws {
     var generator = SeededGenerator(seed: 0x5eed_cafe)
     for _ in 0..<1000 {

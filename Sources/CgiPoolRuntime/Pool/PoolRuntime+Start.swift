@@ -279,7 +279,7 @@ extension PoolRuntime {
     let compiledExec = definition.values(of: "ExecStart").compactMap { value -> ExecCommandState? in
       guard case .exec(let command) = value else { return nil }
       // The manager reports argv as it received it over the bus, `$` doubled.
-      return ExecCommandState(path: command.path, argv: command.argv.map { $0.replacingOccurrences(of: "$", with: "$$") })
+      return ExecCommandState(path: command.path, argv: command.argv.map(TransientUnitBuilder.doublingDollars))
     }
     if !state.execStart.isEmpty && state.execStart != compiledExec { return "command changed" }
     let compiledEnvironment = definition.values(of: "Environment").compactMap { value -> String? in
@@ -353,7 +353,7 @@ extension PoolRuntime {
     }
     guard logDirectory != nil, let command = state.execStart.first else { return nil }
     // The manager reports argv with `$` doubled, as it received it over the bus.
-    let argv = command.argv.map { $0.replacingOccurrences(of: "$$", with: "$") }
+    let argv = command.argv.map(TransientUnitBuilder.undoublingDollars)
     return ExecFailure.diagnose(path: command.path, argv: argv, environment: pool.processes[process]!.env)
   }
 }

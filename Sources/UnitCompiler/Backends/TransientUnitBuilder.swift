@@ -101,8 +101,32 @@ public enum TransientUnitBuilder {
   }
 
 
-  private static func escapeDollar(_ word: String) -> String {
-    word.utf8.contains(UInt8(ascii: "$")) ? word.replacingOccurrences(of: "$", with: "$$") : word
+  private static func escapeDollar(_ word: String) -> String { doublingDollars(word) }
+
+  /// `word` with every `$` byte doubled, as systemd un-doubles `$$` in `ExecStart=` argv.
+  ///
+  /// Byte by byte: Foundation's `replacingOccurrences` compares composed characters, so a `$`
+  /// followed by a combining mark (`$\u{33B}`, one Character) was left single, and the
+  /// manager would have read it as a variable reference (found by the fuzz-escape target).
+  public static func doublingDollars(_ word: String) -> String {
+    guard word.utf8.contains(UInt8(ascii: "$")) else { return word }
+    return String(decoding: word.utf8.flatMap { $0 == UInt8(ascii: "$") ? [$0, $0] : [$0] }, as: UTF8.self)
+  }
+
+  /// The inverse of `doublingDollars`: argv as the manager reports it back, `$$` made `$` again.
+  public static func undoublingDollars(_ word: String) -> String {
+    guard word.utf8.contains(UInt8(ascii: "$")) else { return word }
+    var out: [UInt8] = []
+    var previousWasDollar = false
+    for byte in word.utf8 {
+      if byte == UInt8(ascii: "$") && previousWasDollar {
+        previousWasDollar = false
+        continue
+      }
+      previousWasDollar = byte == UInt8(ascii: "$")
+      out.append(byte)
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// `String(reflecting:)`, with a fast path for the common plain-ASCII string.
