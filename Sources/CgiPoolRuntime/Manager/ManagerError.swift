@@ -22,6 +22,9 @@ public enum ManagerError: Error, Sendable, Equatable, CustomStringConvertible {
   case unreachable(manager: String, error: BusError)
   /// No manager is running (and none was to be started).
   case noManagerRunning
+  /// A folder cgipool keeps its own state in is not safe to use: a symbolic link, not a
+  /// folder, or owned by another user (someone could read or replace what it holds).
+  case unsafeFolder(path: String, reason: String)
 
   /// A one-paragraph explanation for the user.
   public var description: String {
@@ -46,6 +49,8 @@ public enum ManagerError: Error, Sendable, Equatable, CustomStringConvertible {
       return "cannot reach the \(manager): \(error)"
     case .noManagerRunning:
       return "no manager running"
+    case .unsafeFolder(let path, let reason):
+      return "refusing to use \(path): \(reason); remove it (cgipool creates it itself)"
     }
   }
 

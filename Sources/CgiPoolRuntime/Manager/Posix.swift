@@ -166,9 +166,39 @@ enum Posix {
     private let fd: Int32
 
     /// Locks `path` (a directory), waiting for other holders.
-    init(_ path: String) throws(ManagerError) {
-      let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-      guard fd >= 0 else { throw .fileSystem(operation: "open", path: path, errno: errno) }
+    ///
+    /// It must be a real folder owned by this user: a symbolic link (`O_NOFOLLOW`) or another
+    /// user's folder is refused, since the manager's socket and state file go in it. With
+    /// `private`, its mode is made 0700 through the descriptor (`fchmod`, never a path that
+    /// could be swapped in between).
+    init(_ path: String, private makePrivate: Bool = false) throws(ManagerError) {
+      let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+      guard fd >= 0 else {
+        let failure = errno
+        if failure == ELOOP || failure == ENOTDIR {
+          var info = stat()
+          if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
+            throw .unsafeFolder(path: path, reason: "it is a symbolic link")
+          }
+          throw .unsafeFolder(path: path, reason: "it is not a folder")
+        }
+        throw .fileSystem(operation: "open", path: path, errno: failure)
+      }
+      var info = stat()
+      guard fstat(fd, &info) == 0 else {
+        let failure = errno
+        close(fd)
+        throw .fileSystem(operation: "fstat", path: path, errno: failure)
+      }
+      guard info.st_uid == geteuid() else {
+        close(fd)
+        throw .unsafeFolder(path: path, reason: "it is owned by uid \(info.st_uid), not by uid \(geteuid())")
+      }
+      if makePrivate && (info.st_mode & 0o7777) != 0o700 && fchmod(fd, 0o700) != 0 {
+        let failure = errno
+        close(fd)
+        throw .fileSystem(operation: "chmod", path: path, errno: failure)
+      }
       guard flock(fd, LOCK_EX) == 0 else {
         let failure = errno
         close(fd)

@@ -127,10 +127,10 @@ extension PrivateManager {
       if create {
         try Posix.makeDirectories((runtimeDirectory as NSString).deletingLastPathComponent, mode: 0o755)
         try Posix.makeDirectory(runtimeDirectory, mode: 0o700)
-        // The manager's XDG_RUNTIME_DIR must be private to its owner.
-        chmod(runtimeDirectory, 0o700)
       }
-      let lock = try Posix.DirectoryLock(runtimeDirectory)
+      // The manager's XDG_RUNTIME_DIR must be private to its owner: made 0700 through the
+      // locked descriptor, refused when it is a link or another user's.
+      let lock = try Posix.DirectoryLock(runtimeDirectory, private: create)
       if lock.stillNames(runtimeDirectory) { return lock }
       if !create { throw .fileSystem(operation: "lock", path: runtimeDirectory, errno: ENOENT) }
     }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// What a running private manager's state file (`<runtime>/manager.json`) records, so that any
 /// later cgipool command can find it, check it and clean up after it.
 public struct PrivateManagerState: Codable, Sendable, Equatable {
@@ -28,12 +32,36 @@ public struct PrivateManagerState: Codable, Sendable, Equatable {
   func write(to path: String) throws(ManagerError) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data: Data
     do {
-      let data = try encoder.encode(self)
-      try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-      try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+      data = try encoder.encode(self)
     } catch {
       throw .fileSystem(operation: "write", path: path, errno: EIO)
+    }
+    // Created 0600 with O_EXCL|O_NOFOLLOW (never written through a planted link) and renamed
+    // over the old file, so a reader never sees half of it.
+    let temporary = path + ".tmp"
+    unlink(temporary)
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw .fileSystem(operation: "create", path: temporary, errno: errno) }
+    let bytes = [UInt8](data)
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+      if written < 0 && errno == EINTR { continue }
+      guard written > 0 else {
+        let failure = errno
+        close(fd)
+        unlink(temporary)
+        throw .fileSystem(operation: "write", path: temporary, errno: failure)
+      }
+      offset += written
+    }
+    close(fd)
+    guard rename(temporary, path) == 0 else {
+      let failure = errno
+      unlink(temporary)
+      throw .fileSystem(operation: "rename", path: path, errno: failure)
     }
   }
 }

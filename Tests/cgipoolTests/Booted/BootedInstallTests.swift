@@ -77,6 +77,27 @@ import Testing
       let journal = try box.run(["journalctl", "--no-pager", "-o", "cat", "-u", "cgipool-sample_hello.service"])
       #expect(journal.stdout.contains("healthy: port 127.0.0.1:9001: accepting connections"), "\(journal)")
       #expect(journal.stdout.contains("sample_hello listening on"), "\(journal)")
+      // The demo runs `strict` (and its health unit the `default` set): the booted system manager
+      // applied the hardening, as the kernel sees it, and the pool still serves (above).
+      let hardened = try box.run([
+        "systemctl", "show", "-p", "ProtectSystem", "-p", "NoNewPrivileges", "-p", "PrivateUsers", "-p", "ProtectProc",
+        "-p", "CapabilityBoundingSet", "cgipool-sample_hello.service",
+      ])
+      #expect(hardened.stdout.contains("ProtectSystem=strict\n"), "\(hardened)")
+      #expect(hardened.stdout.contains("NoNewPrivileges=yes\n"), "\(hardened)")
+      #expect(hardened.stdout.contains("PrivateUsers=yes\n"), "\(hardened)")
+      #expect(hardened.stdout.contains("ProtectProc=invisible\n"), "\(hardened)")
+      #expect(hardened.stdout.contains("CapabilityBoundingSet=\n"), "\(hardened)")
+      let helloPID = try box.run(["systemctl", "show", "-P", "MainPID", "cgipool-sample_hello.service"]).stdout
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+      let kernel = try box.shell("grep -E '^(NoNewPrivs|Seccomp|CapBnd|CapEff):' /proc/\(helloPID)/status")
+      #expect(kernel.stdout.contains("NoNewPrivs:\t1"), "\(kernel)")
+      #expect(kernel.stdout.contains("Seccomp:\t2"), "\(kernel)")
+      #expect(kernel.stdout.contains("CapEff:\t0000000000000000"), "\(kernel)")
+      let health = try box.run(["systemctl", "show", "-p", "CapabilityBoundingSet", "-p", "ProtectSystem", "-p", "ActiveState", "cgipool.health.service"])
+      #expect(health.stdout.contains("CapabilityBoundingSet=cap_kill\n"), "\(health)")
+      #expect(health.stdout.contains("ProtectSystem=full\n"), "\(health)")
+      #expect(health.stdout.contains("ActiveState=active\n"), "\(health)")
       // `cgipool start` uses the installed units and says so.
       let start = try box.run([cgipool, "start", "--config", config])
       #expect(start.status == 0, "\(start)")
