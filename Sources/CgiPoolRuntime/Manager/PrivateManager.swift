@@ -41,7 +41,9 @@ public struct PrivateManager: Sendable, Equatable {
   /// name>`, plus a hash of the full path unless the folder is under `/run/cgipool`, so two
   /// folders never share a cgroup.
   public init(runtimeDirectory: String, cgroupName: String? = nil) {
-    let standardized = (runtimeDirectory as NSString).standardizingPath
+    // Lexical only: Foundation's standardizingPath resolves symbolic links, which would follow
+    // a link planted where the runtime folder should be instead of refusing it.
+    let standardized = FilePath.normalize(runtimeDirectory, relativeTo: FileManager.default.currentDirectoryPath)
     self.runtimeDirectory = standardized
     self.cgroupName = cgroupName ?? PrivateManager.defaultCgroupName(for: standardized)
   }
