@@ -43,9 +43,12 @@ struct ManagerFolderTests {
     #expect(state.st_uid == 0)
     // No temporary file is left beside it.
     #expect(!FileManager.default.fileExists(atPath: manager.stateFilePath + ".tmp"))
-    // Nothing else in the folder is open to other users.
+    // Nothing else in the folder is open to other users. Sockets (the manager's `bus`, made
+    // 0666 by whoever binds it) are the exception: the 0700 folder checked above is what keeps
+    // other users from reaching them.
     for name in try FileManager.default.contentsOfDirectory(atPath: runtime) {
       let entry = try #require(Self.info(runtime + "/" + name))
+      if entry.st_mode & S_IFMT == S_IFSOCK { continue }
       #expect(entry.st_mode & 0o002 == 0, "\(name) is world-writable")
     }
     _ = try manager.stop()
