@@ -32,6 +32,11 @@ public struct PoolConfig: Sendable, Equatable {
   public var baseDirectory: String
   /// Remote machines by name (top-level `hosts`), each `[USER@]HOST[:PORT]`.
   public var hosts: [String: String] = [:]
+  /// The size each log file is kept below where output goes to files (top-level `log_max_bytes`).
+  public var logMaxBytes: Int64 = PoolConfig.defaultLogMaxBytes
+
+  /// `log_max_bytes` when the config does not say: 10 MiB.
+  public static let defaultLogMaxBytes: Int64 = 10 * 1024 * 1024
 
   /// The name a process's `host` may use for this machine, and status shows for it.
   public static let localHostName = "local"

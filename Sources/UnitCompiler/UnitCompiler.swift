@@ -69,7 +69,13 @@ public struct UnitCompiler: Sendable {
     diagnostics += ReferencedFiles.problems(pool, fileSystem: options.fileSystem)
     guard diagnostics.isEmpty else { throw ConfigError(diagnostics: diagnostics) }
 
-    var units = [Self.slice(pool: pool, names: names), Self.target(pool: pool, names: names, wantedBy: options.wantedBy)]
+    let health = HealthMapper.healthUnit(contexts)
+    let logCap = LogCapMapper.unit(contexts, hasHealth: health != nil)
+    let helpers = [health, logCap].compactMap { $0 }
+    var units = [
+      Self.slice(pool: pool, names: names),
+      Self.target(pool: pool, names: names, helpers: helpers.map(\.name), wantedBy: options.wantedBy),
+    ]
     for context in contexts {
       units.append(Self.service(context))
     }
@@ -77,8 +83,10 @@ public struct UnitCompiler: Sendable {
     let services = units.filter { unit in unit.process.map { unit.name == names.service($0) } ?? false }
     let tooLong = UnitFileLimits.problems(services, pool: pool)
     guard tooLong.isEmpty else { throw ConfigError(diagnostics: tooLong) }
-    if let health = HealthMapper.healthUnit(contexts) { units.append(health) }
-    return CompiledPool(poolName: pool.name, units: units)
+    units += helpers
+    var compiled = CompiledPool(poolName: pool.name, units: units)
+    if options.logDirectory != nil { compiled.logNames = LogCapMapper.logNames(contexts, hasHealth: health != nil) }
+    return compiled
   }
 
   /// The service of one process: every mapper's contribution, in a fixed order.
@@ -107,10 +115,10 @@ public struct UnitCompiler: Sendable {
   }
 
   /// The pool's target: wants every process, so one start or stop reaches them all.
-  static func target(pool: PoolConfig, names: UnitNames, wantedBy: String) -> UnitDefinition {
-    // The health unit too, so `systemctl start <pool>.target` starts the liveness checks.
-    let hasHealth = pool.processes.values.contains(where: HealthMapper.hasLiveness)
-    let services = pool.topologicalOrder().map(names.service) + (hasHealth ? [names.health] : [])
+  static func target(pool: PoolConfig, names: UnitNames, helpers: [String], wantedBy: String) -> UnitDefinition {
+    // The helper units too, so `systemctl start <pool>.target` starts the liveness checks and
+    // the log cap.
+    let services = pool.topologicalOrder().map(names.service) + helpers
     return UnitDefinition(
       name: names.target, kind: .target,
       sections: [

@@ -113,7 +113,7 @@ extension PoolRuntime {
     var jobs: [String: String] = [:]  // job path -> process
     // One listing says which units are loaded at all; on a cold start none is, and each unit
     // goes straight to StartTransientUnit instead of first asking for its state one by one.
-    let loaded = try manager.listedStates(processes.map(names.service) + [names.health])
+    let loaded = try manager.listedStates(processes.map(names.service) + names.helpers)
     for process in processes {
       let unit = names.service(process)
       guard let definition = compiled.unit(named: unit) else { continue }
@@ -143,7 +143,7 @@ extension PoolRuntime {
       submitted.append(unit)
       progress(.submitted(process: process, unit: unit))
     }
-    if try ensureHealthUnit(loaded: loaded) { submitted.append(names.health) }
+    submitted += try ensureHelperUnits(loaded: loaded)
     var reported = Set<String>()
     _ = try manager.waitForJobs(
       Set(jobs.keys), timeout: max(1, deadline - MonotonicClock.now()),
@@ -162,18 +162,24 @@ extension PoolRuntime {
     }
   }
 
-  /// Creates the pool's health unit when missing, and starts it when stopped; true when it submitted a job.
+  /// Creates each helper unit of the pool (health, log cap) when missing, and starts it when
+  /// stopped; the units it submitted a job for.
   ///
-  /// Its start job is not waited for: it checks only processes whose units are active, so it
-  /// may come up before, beside or after them. `loaded` is a listing taken before this round.
-  func ensureHealthUnit(loaded: [String: UnitState]) throws(SystemdError) -> Bool {
-    guard let health = compiled.unit(named: names.health) else { return false }
-    let state = loaded[health.name]
-    if let state, state.activeState == .active || state.activeState == .activating || state.activeState == .reloading {
-      return false
+  /// Their start jobs are not waited for: the health unit checks only processes whose units are
+  /// active, and the log cap only files that exist, so either may come up before, beside or
+  /// after the processes. `loaded` is a listing taken before this round.
+  func ensureHelperUnits(loaded: [String: UnitState]) throws(SystemdError) -> [String] {
+    var submitted: [String] = []
+    for name in names.helpers {
+      guard let helper = compiled.unit(named: name) else { continue }
+      let state = loaded[helper.name]
+      if let state, state.activeState == .active || state.activeState == .activating || state.activeState == .reloading {
+        continue
+      }
+      _ = try submit(helper, loaded: state != nil)
+      submitted.append(name)
     }
-    _ = try submit(health, loaded: state != nil)
-    return true
+    return submitted
   }
 
   /// Follows processes whose start failed while systemd restarts them, until each is up,

@@ -20,8 +20,8 @@ extension PoolRuntime {
     earlyExits?.update(recording: [:], clearing: order)
     // One listing of everything that might be loaded (states only: the stop needs nothing more,
     // and every call here delays the first SIGTERM); only loaded units get a stop job.
-    // The health unit stops with the whole pool only: a partial stop leaves it checking the rest.
-    var candidates: [String] = requested.isEmpty ? [names.target, names.health] : []
+    // The helper units stop with the whole pool only: a partial stop leaves them checking the rest.
+    var candidates: [String] = requested.isEmpty ? [names.target] + names.helpers : []
     for process in order.reversed() {
       candidates.append(names.service(process))
     }

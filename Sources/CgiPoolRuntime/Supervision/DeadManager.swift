@@ -63,8 +63,8 @@ public struct DeadManager: Sendable, Equatable {
     for process in pool.processNames {
       byUnit[names.service(process)] = process
     }
-    // The health unit and its command checks are the pool's too; they carry the unit's name.
-    byUnit[names.health] = names.health
+    // The helper units (and the health unit's command checks) are the pool's too; they carry the unit's name.
+    for helper in names.helpers { byUnit[helper] = helper }
     let membership = PoolMembership(poolName: pool.name)
     return pids.sorted().compactMap { pid -> UnsupervisedProcess? in
       guard let stat = ProcessSnapshot.read(pid), stat.isLive else { return nil }

@@ -24,9 +24,9 @@ public enum PoolCensus {
     return found.mapValues { $0.sorted() }
   }
 
-  /// Every unit a process of the pool can run in: the processes' services, and the pool's health
-  /// unit (its command checks run in its cgroup).
+  /// Every unit a process of the pool can run in: the processes' services, and the pool's helper
+  /// units (the health unit's command checks run in its cgroup).
   public static func units(of processes: [String], names: UnitNames) -> Set<String> {
-    Set(processes.map(names.service) + [names.health])
+    Set(processes.map(names.service) + names.helpers)
   }
 }

@@ -31,6 +31,8 @@ public struct NumberRule: Sendable, Equatable {
   static let probeInterval = NumberRule(minimum: 1, maximum: 86400)
   /// Any number: the fallback for a numeric key declared without a rule.
   static let unbounded = NumberRule(minimum: -.infinity, maximum: .infinity)
+  /// A log file's size cap: 64 KiB to 1 TiB, in bytes.
+  static let logSize = NumberRule(minimum: 65536, maximum: 1_099_511_627_776, integer: true, unit: "bytes")
   /// Failed checks in a row: 1 to 100.
   static let failureThreshold = NumberRule(minimum: 1, maximum: 100, integer: true, unit: nil)
 }

@@ -6,6 +6,8 @@ public enum PoolKey: String, ConfigKey {
   case build
   /// `hosts`: remote machines by name, each `[USER@]HOST[:PORT]`.
   case hosts
+  /// `log_max_bytes`: the size each log file is kept below where output goes to files.
+  case logMaxBytes = "log_max_bytes"
   /// `name`: the pool's name.
   case name
   /// `orphan_patterns`: patterns of processes that belong to the pool.
@@ -29,6 +31,11 @@ public enum PoolKey: String, ConfigKey {
       ConfigKeyInfo(
         "Remote machines by name, each [USER@]HOST[:PORT] as ssh and systemctl -H take it; processes name one in host.",
         type: .stringMap, defaultValue: .emptyObject)
+    case .logMaxBytes:
+      ConfigKeyInfo(
+        "Where output goes to files (<log dir>/<process>.log), a file that passed this many bytes (looked at every "
+          + "second) keeps its newest half; the older part moves to <process>.log.1. The journal has its own limits.",
+        type: .integer, defaultValue: .number(Double(PoolConfig.defaultLogMaxBytes)), numberRule: .logSize)
     case .name:
       ConfigKeyInfo(
         "The pool's name: the unit <name>.slice and the prefix of every unit.", type: .string,

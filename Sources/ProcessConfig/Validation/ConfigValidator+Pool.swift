@@ -40,6 +40,11 @@ extension ConfigValidator {
     // A broken `hosts` still lets each process's `host` be checked against the names it gave.
     if case .object(let object)? = root[PoolKey.hosts] { hostNames = Set(object.members.map(\.key)) }
 
+    var logMaxBytes: Int64? = PoolConfig.defaultLogMaxBytes
+    if let value = root[PoolKey.logMaxBytes] {
+      logMaxBytes = number(value, for: PoolKey.logMaxBytes, in: .root).map { Int64($0) }
+    }
+
     guard let processesValue = root[PoolKey.processes] else {
       reportMissing(PoolKey.processes, at: .root)
       return nil
@@ -50,7 +55,9 @@ extension ConfigValidator {
     }
     let processes = self.processes(processesValue, at: ConfigPath.root.appending(PoolKey.processes))
 
-    guard let name, let orphanPatterns, let buildCommand, var processes, let hosts, let poolSandbox else { return nil }
+    guard let name, let orphanPatterns, let buildCommand, var processes, let hosts, let poolSandbox, let logMaxBytes else {
+      return nil
+    }
     // A process's own sandbox overrides the pool's field by field.
     for processName in processes.keys {
       processes[processName]!.sandbox = (sandboxOverrides[processName] ?? SandboxOverrides()).applied(to: poolSandbox)
@@ -65,6 +72,7 @@ extension ConfigValidator {
       sandbox: poolSandbox
     )
     config.hosts = hosts
+    config.logMaxBytes = logMaxBytes
     return config
   }
 

@@ -40,6 +40,15 @@ enum SandboxMapper {
       sandbox, workingDirectory: nil, executable: options.probeExecutable, baseDirectory: first.pool.baseDirectory)
   }
 
+  /// The settings of the pool's log cap unit (`cgipool logcap`): the `strict` level whatever the
+  /// processes say, since it needs no capability, no other process and no file outside the log
+  /// folder, which alone is writable.
+  static func logCapSettings(logDirectory: String, options: CompileOptions, baseDirectory: String) -> [UnitSetting] {
+    settings(
+      Sandbox(level: .strict, writable: [logDirectory]), workingDirectory: nil, executable: options.probeExecutable,
+      baseDirectory: baseDirectory)
+  }
+
   /// The hardening settings of `sandbox` for a service running `executable` in `workingDirectory`.
   static func settings(
     _ sandbox: Sandbox, workingDirectory: String?, executable: String, baseDirectory: String

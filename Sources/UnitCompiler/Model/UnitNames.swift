@@ -22,6 +22,12 @@ public struct UnitNames: Sendable, Equatable {
   ///
   /// Not `<pool>-health.service`: that is the service of a process called `health`.
   public var health: String { "\(pool).health.service" }
+  /// The unit that keeps the pool's log files below their size (`log_max_bytes`):
+  /// `<pool>.logcap.service`.
+  public var logCap: String { "\(pool).logcap.service" }
+  /// The pool's helper units, beside its processes' services: they start with the whole pool
+  /// and stop with it.
+  public var helpers: [String] { [health, logCap] }
 
   /// The process a unit name belongs to (`cgipool-web.service` → `web`), if it is one of this pool's.
   public func process(ofUnit unit: String) -> String? {
@@ -36,5 +42,5 @@ public struct UnitNames: Sendable, Equatable {
   }
 
   /// Glob patterns that match every unit of the pool (for `ListUnitsByPatterns`).
-  public var patterns: [String] { [slice, target, health, "\(pool)-*"] }
+  public var patterns: [String] { [slice, target] + helpers + ["\(pool)-*"] }
 }

@@ -51,9 +51,12 @@ extension CgiPool {
 
     /// Prints each service's exposure; fails above the threshold.
     private func rateExposure(_ config: PoolConfig) throws {
+      // Compiled as for output in files (the private manager's case), so the log cap unit, which
+      // exists only then, is rated too; where the output goes changes no other unit's figure.
       let compileOptions = CompileOptions(
         probeExecutable: Executable.path,
-        searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+        searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+        logDirectory: LogLocation.directory(pool: config.name))
       let compiled: CompiledPool
       do {
         compiled = try UnitCompiler(options: compileOptions).compile(config)

@@ -45,7 +45,9 @@ struct Start: ParsableCommand {
     if cleanup { try CleanupRunner.run(pool: session.pool) }
     if let logDirectory = session.runtime.logDirectory {
       do {
-        try LogFolder.prepare(logDirectory, processes: session.pool.processNames)
+        // Every file the units append to, the helper units' too, is made before systemd opens it.
+        let names = session.runtime.compiled.logNames
+        try LogFolder.prepare(logDirectory, processes: names.isEmpty ? session.pool.processNames : names)
       } catch {
         printError("error: \(error)")
         throw ExitCode.failure
