@@ -11,6 +11,8 @@ public struct LogTrim: Sendable, Equatable {
 
   /// The log file.
   public var path: String
+  /// The oldest bytes, beyond what `<file>.1` keeps, that are gone.
+  public var dropped: Int64
   /// Bytes now in `<file>.1`.
   public var moved: Int64
   /// Bytes left in the file right after the trim.
@@ -20,6 +22,6 @@ public struct LogTrim: Sendable, Equatable {
 
   /// One line for the helper's own log.
   public var summary: String {
-    "\(path): moved \(moved) bytes to \(LogTrimmer.previous(of: path)), kept \(kept) (\(method.rawValue))"
+    "\(path): moved \(moved) bytes to \(LogTrimmer.previous(of: path)), dropped \(dropped), kept \(kept) (\(method.rawValue))"
   }
 }

@@ -13,7 +13,8 @@ import Foundation
 /// moment, so shortening never leaves a gap or a hole for the writer.
 ///
 /// When a file is larger than `maxBytes`, its older part moves to `<file>.1` (replacing the
-/// previous one) and about the newest `maxBytes / 2` stay:
+/// previous one; at most `maxBytes` of it, the newest, from a line start) and about the newest
+/// `maxBytes / 2` stay:
 /// - first the older part is copied to `<file>.1` (a new file, renamed into place);
 /// - then it is cut from the head of the file with `fallocate(FALLOC_FL_COLLAPSE_RANGE)`, which
 ///   the kernel performs under the same lock as the writers' appends: no line is lost or
@@ -84,9 +85,12 @@ public struct LogTrimmer: Sendable {
     defer { close(out) }
     // The service's umask must not narrow the mode the log folder's readers rely on.
     _ = fchmod(out, mode)
+    // `<file>.1` keeps at most `maxBytes` of what is cut (a burst can cut far more), from the
+    // first line that starts in that part: what lies before it is the oldest output, dropped.
+    let start = try firstLine(in: fd, path: path, from: max(0, cut - maxBytes), before: cut)
     var copied: Int64 = 0
     do throws(LogTrimError) {
-      copied = try copy(from: fd, path: path, range: 0..<cut, to: out, target: temporary)
+      copied = try copy(from: fd, path: path, range: start..<cut, to: out, target: temporary)
     } catch {
       unlink(temporary)
       throw error
@@ -99,7 +103,7 @@ public struct LogTrimmer: Sendable {
     if let fallocate = Self.fallocate, fallocate(fd, Self.collapseRange, 0, off_t(cut)) == 0 {
       var after = stat()
       let kept = fstat(fd, &after) == 0 ? Int64(after.st_size) : size - cut
-      return LogTrim(path: path, moved: copied, kept: kept, method: .collapse)
+      return LogTrim(path: path, dropped: start, moved: copied, kept: kept, method: .collapse)
     }
     let failure = Self.fallocate == nil ? ENOSYS : errno
     guard failure == EOPNOTSUPP || failure == EINVAL || failure == ENOSYS else {
@@ -116,7 +120,22 @@ public struct LogTrimmer: Sendable {
       end = now
     }
     guard ftruncate(fd, 0) == 0 else { throw LogTrimError(path: path, operation: "truncate", errno: errno) }
-    return LogTrim(path: path, moved: copied, kept: 0, method: .copyTruncate)
+    return LogTrim(path: path, dropped: start, moved: copied, kept: 0, method: .copyTruncate)
+  }
+
+  /// The offset just after the first newline at or after `offset` (and before `end`); `offset`
+  /// itself when it is 0 or no newline follows within 64 KiB.
+  private func firstLine(in fd: Int32, path: String, from offset: Int64, before end: Int64) throws(LogTrimError) -> Int64 {
+    guard offset > 0 else { return 0 }
+    var buffer = [UInt8](repeating: 0, count: Self.chunk)
+    let want = Int(min(Int64(Self.chunk), end - offset))
+    var got = -1
+    while got < 0 {
+      got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(offset)) }
+      if got < 0 && errno != EINTR { throw LogTrimError(path: path, operation: "read", errno: errno) }
+    }
+    guard let newline = buffer[0..<got].firstIndex(of: 10) else { return offset }
+    return offset + Int64(newline) + 1
   }
 
   /// Copies `range` of `fd` to the end of `out`; the number of bytes copied.

@@ -108,9 +108,29 @@ import Testing
     try text.write(toFile: path, atomically: false, encoding: .utf8)
     let trim = try #require(try LogTrimmer(maxBytes: 65536).trim(path))
     #expect(trim.method == .copyTruncate)
-    #expect(trim.moved == 100_000 && trim.kept == 0)
+    #expect(trim.dropped == 0 && trim.moved == 100_000 && trim.kept == 0)
     #expect(Self.size(path) == 0)
     #expect(try String(contentsOfFile: path + ".1", encoding: .utf8) == text)
+  }
+
+  /// A burst far past the cap: `<file>.1` keeps only the newest cap's worth of what was cut,
+  /// from a line start, and with the file it is still an unbroken run to the last line.
+  @Test func aBurstKeepsAtMostTheCapInThePreviousFile() throws {
+    let scratch = try Scratch(in: "/var/tmp")
+    let path = scratch.path + "/web.log"
+    try (1...5000).map(Self.line).joined().write(toFile: path, atomically: false, encoding: .utf8)
+    let trim = try #require(try LogTrimmer(maxBytes: 65536).trim(path))
+    #expect(trim.method == .collapse)
+    #expect(trim.moved <= 65536 && trim.moved > 65536 - 100, "\(trim.summary)")
+    #expect(trim.dropped + trim.moved + trim.kept == 500_000, "\(trim.summary)")
+    let previous = try String(contentsOfFile: path + ".1", encoding: .utf8)
+    #expect(previous.hasPrefix("line "), "it starts with a whole line")
+    let current = try String(contentsOfFile: path, encoding: .utf8)
+    let numbers = Self.numbers("\n" + previous + current)
+    #expect(numbers.last == 5000)
+    let first = try #require(numbers.first)
+    #expect(numbers == Array(first...5000))
+    #expect(first > 4000, "the oldest lines are gone")
   }
 
   @Test func aLinkIsRefusedAndItsTargetUntouched() throws {
