@@ -14,10 +14,12 @@
 #                                started on this machine by the install (see policy-rc.d below)
 #   apache2-utils                ab: the bounded load of `make soak` (ops/soak/soak.py)
 #   groff-base                   the man page test renders cgipool.1 with groff and expects no warnings
+#   libpam-systemd               pam_systemd: a lingering user's manager in the booted test container
+#                                (user@UID.service) gets its XDG_RUNTIME_DIR from it
 # and from PyPI:
 #   jsonschema                   the tests validate the fixtures against schema/process_config.schema.json with it
 set -euo pipefail
-packages=(libsystemd-dev pkg-config systemd systemd-journal-remote systemd-container dbus-user-session util-linux python3 curl libcurl4 libcurl4-openssl-dev procps openssh-client openssh-server groff-base apache2-utils)
+packages=(libsystemd-dev pkg-config systemd systemd-journal-remote systemd-container dbus-user-session util-linux python3 curl libcurl4 libcurl4-openssl-dev procps openssh-client openssh-server groff-base apache2-utils libpam-systemd)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

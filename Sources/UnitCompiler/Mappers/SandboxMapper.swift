@@ -21,7 +21,7 @@ enum SandboxMapper {
     var mapped = MappedSettings()
     mapped.service = settings(
       context.process.sandbox, workingDirectory: context.workingDirectory, executable: context.executable,
-      baseDirectory: context.pool.baseDirectory)
+      baseDirectory: context.pool.baseDirectory, unprivileged: context.options.unprivilegedManager)
     return mapped
   }
 
@@ -37,7 +37,8 @@ enum SandboxMapper {
     let sandbox = Sandbox(
       level: .default, writable: options.healthStateDirectory.map { [$0] } ?? [], capabilities: livenessCapabilities)
     return settings(
-      sandbox, workingDirectory: nil, executable: options.probeExecutable, baseDirectory: first.pool.baseDirectory)
+      sandbox, workingDirectory: nil, executable: options.probeExecutable, baseDirectory: first.pool.baseDirectory,
+      unprivileged: options.unprivilegedManager)
   }
 
   /// The settings of the pool's log cap unit (`cgipool logcap`): the `strict` level whatever the
@@ -46,12 +47,21 @@ enum SandboxMapper {
   static func logCapSettings(logDirectory: String, options: CompileOptions, baseDirectory: String) -> [UnitSetting] {
     settings(
       Sandbox(level: .strict, writable: [logDirectory]), workingDirectory: nil, executable: options.probeExecutable,
-      baseDirectory: baseDirectory)
+      baseDirectory: baseDirectory, unprivileged: options.unprivilegedManager)
   }
 
   /// The hardening settings of `sandbox` for a service running `executable` in `workingDirectory`.
+  ///
+  /// `unprivileged`: for a manager without root (an ordinary user's manager). Measured with
+  /// systemd 252 (a user manager in the booted testbed): `CapabilityBoundingSet=` fails the start
+  /// (218/CAPABILITIES: dropping from the bounding set needs `CAP_SETPCAP`; such a process has no
+  /// capability to give up), so does `PrivateDevices=` without `PrivateUsers=`;
+  /// `ProtectKernelLogs=` fails even with it (226/NAMESPACE); and `ProtectSystem=`/`ProtectHome=`
+  /// without `PrivateUsers=` are accepted but not applied. So such units get `PrivateUsers=` at
+  /// both levels and neither the capability settings nor `ProtectKernelLogs=`.
   static func settings(
-    _ sandbox: Sandbox, workingDirectory: String?, executable: String, baseDirectory: String
+    _ sandbox: Sandbox, workingDirectory: String?, executable: String, baseDirectory: String,
+    unprivileged: Bool = false
   ) -> [UnitSetting] {
     var settings: [UnitSetting] = []
     if let user = sandbox.user { settings.append(UnitSetting("User", .string(user))) }
@@ -72,9 +82,11 @@ enum SandboxMapper {
       if !used.contains(where: isTemporary) { settings.append(UnitSetting("PrivateTmp", .bool(true))) }
       settings.append(UnitSetting("PrivateMounts", .bool(true)))
       // In a user namespace capabilities count only inside it: a kept capability needs the host's.
-      if sandbox.capabilities.isEmpty { settings.append(UnitSetting("PrivateUsers", .bool(true))) }
+      if sandbox.capabilities.isEmpty && !unprivileged { settings.append(UnitSetting("PrivateUsers", .bool(true))) }
       settings.append(UnitSetting("ProtectProc", .string("invisible")))
     }
+    // Without root the manager applies mount settings only inside a user namespace of the unit's own.
+    if unprivileged { settings.append(UnitSetting("PrivateUsers", .bool(true))) }
     // Both levels: where /proc and /dev carry masks of their own (containers), systemd can only
     // protect kernel tunables and logs (226/NAMESPACE otherwise) when it replaces them.
     settings.append(UnitSetting("PrivateDevices", .bool(true)))
@@ -82,7 +94,7 @@ enum SandboxMapper {
     for key in [
       "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups", "ProtectClock",
       "ProtectHostname", "RestrictSUIDSGID", "RestrictRealtime", "LockPersonality",
-    ] {
+    ] where !(unprivileged && key == "ProtectKernelLogs") {
       settings.append(UnitSetting(key, .bool(true)))
     }
     settings.append(UnitSetting("RestrictNamespaces", .noNamespaces))
@@ -93,9 +105,9 @@ enum SandboxMapper {
     if strict { settings.append(UnitSetting("SystemCallFilter", .filter(allow: false, ["@privileged", "@resources"]))) }
     // A refused call fails with EPERM instead of killing the process with SIGSYS.
     settings.append(UnitSetting("SystemCallErrorNumber", .errno(1)))
-    settings.append(UnitSetting("CapabilityBoundingSet", .capabilities(sandbox.capabilities)))
+    if !unprivileged { settings.append(UnitSetting("CapabilityBoundingSet", .capabilities(sandbox.capabilities))) }
     // A process that runs as another user gets its kept capabilities only as ambient ones.
-    if !sandbox.capabilities.isEmpty {
+    if !sandbox.capabilities.isEmpty && !unprivileged {
       settings.append(UnitSetting("AmbientCapabilities", .capabilities(sandbox.capabilities)))
     }
     settings.append(UnitSetting("UMask", .umask(0o077)))

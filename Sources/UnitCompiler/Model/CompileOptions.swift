@@ -16,6 +16,10 @@ public struct CompileOptions: Sendable {
   /// The folder the pool's health unit writes its state file in (`HealthStateLocation`); the
   /// hardened health unit may write there and nowhere else. `nil` when it is not known.
   public var healthStateDirectory: String?
+  /// Whether the units run under a manager without root (a user manager of an ordinary user):
+  /// the sandbox then leaves out what such a manager cannot apply and adds `PrivateUsers=`, through
+  /// which alone it applies the mount settings (see `SandboxMapper`).
+  public var unprivilegedManager = false
   /// The target the pool's target is wanted by (`[Install] WantedBy=`): `default.target`, or
   /// `multi-user.target` for units installed into the system manager.
   public var wantedBy: String = "default.target"

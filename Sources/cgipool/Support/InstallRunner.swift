@@ -17,7 +17,7 @@ enum InstallRunner {
     let located = dryRun ? nil : try connect(layout)
     let pool = try config.load()
     let version = located.flatMap { Int($0.version.prefix { $0.isNumber }) }
-    let units = try render(pool, config: config, probe: layout.binary, wantedBy: layout.wantedBy, version: version, configFile: layout.configCopy(pool: pool.name))
+    let units = try render(pool, config: config, probe: layout.binary, wantedBy: layout.wantedBy, version: version, configFile: layout.configCopy(pool: pool.name), scope: layout.scope)
     let copy = try relocatedConfig(pool, config: config)
     let planner = InstallPlanner(layout: layout, force: force)
     let steps: [InstallStep]
@@ -51,7 +51,7 @@ enum InstallRunner {
     if explicitConfig {
       let loaded = try config.load()
       // Compile now, so a config that cannot start is refused here rather than failing at boot.
-      _ = try render(loaded, config: config, probe: layout.binary, wantedBy: layout.wantedBy, version: nil, configFile: config.path)
+      _ = try render(loaded, config: config, probe: layout.binary, wantedBy: layout.wantedBy, version: nil, configFile: config.path, scope: layout.scope)
       pool = loaded
       entry = (loaded.name, try relocatedConfig(loaded, config: config))
     }
@@ -195,13 +195,16 @@ enum InstallRunner {
 
   /// The pool's unit files, probes running `probe`; exits 65 when the pool cannot compile.
   static func render(
-    _ pool: PoolConfig, config: ConfigOptions, probe: String, wantedBy: String, version: Int?, configFile: String
+    _ pool: PoolConfig, config: ConfigOptions, probe: String, wantedBy: String, version: Int?, configFile: String,
+    scope: InstallLayout.Scope
   ) throws -> [(name: String, text: String)] {
     var options = CompileOptions(
       probeExecutable: probe,
       searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
       journalOutput: true, managerVersion: version)
     options.wantedBy = wantedBy
+    // A user's own manager (not root's) cannot apply the whole sandbox: see SandboxMapper.
+    options.unprivilegedManager = scope == .user && geteuid() != 0
     let compiled: CompiledPool
     do {
       compiled = try UnitCompiler(options: options).compile(pool)

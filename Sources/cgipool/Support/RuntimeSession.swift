@@ -65,7 +65,8 @@ struct RuntimeSession {
         pool, config: config, logDirectory: unitLogDirectory, journalOutput: journal != nil || remote,
         version: Int(located.version.prefix { $0.isNumber }), busAddress: busAddress,
         probeExecutable: remote ? RemoteRunner.remoteBinary : Executable.path,
-        healthStateDirectory: (healthState.path as NSString).deletingLastPathComponent)
+        healthStateDirectory: (healthState.path as NSString).deletingLastPathComponent,
+        unprivilegedManager: located.endpoint.kind == .user && geteuid() != 0)
       : CompiledPool(poolName: pool.name, units: [])
     let runtime = PoolRuntime(
       pool: pool, compiled: compiled,
@@ -112,13 +113,15 @@ struct RuntimeSession {
   /// Compiles `pool` for this machine; exits 65 with every problem when it cannot.
   static func compile(
     _ pool: PoolConfig, config: ConfigOptions, logDirectory: String?, journalOutput: Bool = false, version: Int?,
-    busAddress: String?, probeExecutable: String = Executable.path, healthStateDirectory: String? = nil
+    busAddress: String?, probeExecutable: String = Executable.path, healthStateDirectory: String? = nil,
+    unprivilegedManager: Bool = false
   ) throws -> CompiledPool {
     var options = CompileOptions(
       probeExecutable: probeExecutable,
       searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
       logDirectory: logDirectory, journalOutput: journalOutput, managerVersion: version, busAddress: busAddress)
     options.healthStateDirectory = healthStateDirectory
+    options.unprivilegedManager = unprivilegedManager
     do {
       return try UnitCompiler(options: options).compile(pool)
     } catch {
