@@ -3,7 +3,7 @@ SWIFT ?= swift
 CGIPOOL := .build/release/cgipool
 CONFIG ?= $(if $(CGI_POOL_CONFIG),$(CGI_POOL_CONFIG),ops/process_config.json)
 
-.PHONY: help deps build test start start-bg stop stop-force restart status cleanup units bench bench-hosts install uninstall install-shell soak fuzz fuzz-ci
+.PHONY: help deps build test start start-bg stop stop-force restart apply status cleanup units bench bench-hosts install uninstall install-shell soak fuzz fuzz-ci
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -35,6 +35,9 @@ stop-force: ## Stop the pool, killing stubborn processes at once, and reap orpha
 
 restart: build ## Restart every process of the pool.
 	$(CGIPOOL) restart --config $(CONFIG)
+
+apply: build ## Apply config changes: start added, stop removed, restart changed processes (see cgipool plan).
+	$(CGIPOOL) apply --config $(CONFIG)
 
 status: ## Show the pool's state.
 	@$(CGIPOOL) status --config $(CONFIG)

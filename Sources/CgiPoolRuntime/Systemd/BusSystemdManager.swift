@@ -257,6 +257,11 @@ public final class BusSystemdManager: SystemdManaging {
     "LoadState", "ActiveState", "SubState", "ActiveEnterTimestampMonotonic", "Description", "MainPID", "NRestarts",
     "Result", "ExecMainCode", "ExecMainStatus", "ExecMainStartTimestampMonotonic", "ExecMainExitTimestampMonotonic",
     "MemoryCurrent", "ExecStart", "Environment", "WorkingDirectory",
+    // What `plan` compares.
+    "EnvironmentFiles", "LoadCredential", "Restart", "RestartUSec", "TimeoutStopUSec", "Requires", "ExecMainStartTimestamp",
+    "ExecStartPost",
+    // What `analyze` draws.
+    "InactiveExitTimestampMonotonic",
   ]
 
   /// Reads the properties of the unit at `path`: one `GetAll` over every interface, decoding only
@@ -293,6 +298,24 @@ public final class BusSystemdManager: SystemdManaging {
     }
     state.environment = (properties["Environment"]?.arrayValues ?? []).compactMap(\.stringValue)
     state.workingDirectory = properties["WorkingDirectory"]?.stringValue ?? ""
+    state.environmentFiles = (properties["EnvironmentFiles"]?.arrayValues ?? []).compactMap { entry in
+      guard let fields = entry.structFields, fields.count >= 2, let path = fields[0].stringValue else { return nil }
+      return (fields[1].boolValue == true ? "-" : "") + path
+    }
+    state.credentials = (properties["LoadCredential"]?.arrayValues ?? []).compactMap { entry in
+      guard let fields = entry.structFields, fields.count >= 2, let name = fields[0].stringValue, let path = fields[1].stringValue else { return nil }
+      return name + ":" + path
+    }
+    state.execStartPost = (properties["ExecStartPost"]?.arrayValues ?? []).compactMap { entry in
+      guard let fields = entry.structFields, fields.count >= 2, let path = fields[0].stringValue else { return nil }
+      return ExecCommandState(path: path, argv: (fields[1].arrayValues ?? []).compactMap(\.stringValue))
+    }
+    state.inactiveExitMonotonic = properties["InactiveExitTimestampMonotonic"]?.uint64Value ?? 0
+    state.restart = properties["Restart"]?.stringValue ?? ""
+    state.restartMicroseconds = properties["RestartUSec"]?.uint64Value ?? 0
+    state.timeoutStopMicroseconds = properties["TimeoutStopUSec"]?.uint64Value ?? 0
+    state.requires = (properties["Requires"]?.arrayValues ?? []).compactMap(\.stringValue)
+    state.mainStartRealtime = properties["ExecMainStartTimestamp"]?.uint64Value ?? 0
     return state
   }
 

@@ -34,6 +34,25 @@ public struct UnitState: Sendable, Equatable {
   public var workingDirectory: String
   /// The unit's Description.
   public var description: String
+  /// `EnvironmentFiles`, each as a unit file writes it (`-` before an optional one).
+  public var environmentFiles: [String] = []
+  /// `ExecStartPost=` commands (the health probe), as the manager holds them.
+  public var execStartPost: [ExecCommandState] = []
+  /// Monotonic µs when the unit last left the inactive state (its start job ran), 0 if never.
+  public var inactiveExitMonotonic: UInt64 = 0
+  /// `LoadCredential`, each as `NAME:PATH`.
+  public var credentials: [String] = []
+  /// `Restart=` (`always`, `on-failure`, `no`); empty when not reported.
+  public var restart: String = ""
+  /// `RestartUSec`.
+  public var restartMicroseconds: UInt64 = 0
+  /// `TimeoutStopUSec`.
+  public var timeoutStopMicroseconds: UInt64 = 0
+  /// The units this one `Requires=` (the manager's implicit ones included).
+  public var requires: [String] = []
+  /// Wall-clock µs since the epoch when the current main process started, 0 if never
+  /// (`ExecMainStartTimestamp`): env files edited later are not in its environment.
+  public var mainStartRealtime: UInt64 = 0
 
   /// Creates a state snapshot.
   public init(

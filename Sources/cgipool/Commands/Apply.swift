@@ -1,0 +1,54 @@
+import ArgumentParser
+import CgiPoolRuntime
+import Foundation
+
+/// `cgipool apply`: does exactly what `plan` shows.
+struct Apply: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "apply",
+    abstract: "Bring the running pool to the config: start added, stop removed, restart changed processes.",
+    discussion: """
+      Prints the plan, then carries it out: changed processes restart with the dependents that \
+      follow them; unchanged processes keep running with the same PIDs. Exit 0 when every \
+      process it started is up.
+      """)
+
+  @OptionGroup var configOptions: ConfigOptions
+  @OptionGroup var managerOptions: ManagerOptions
+
+  func run() throws {
+    guard let session = try RuntimeSession.open(
+      config: configOptions, manager: managerOptions, startPrivate: true, processes: []) else {
+      throw ExitCode.failure
+    }
+    let runtime = session.runtime
+    let clock = ContinuousClock()
+    let began = clock.now
+    do {
+      let plan = try runtime.plan()
+      print(PlanOutput.text(plan, pool: runtime.pool.name, manager: runtime.manager.managerDescription))
+      guard plan.hasChanges else { return }
+      // Installed unit files change by installing again; a restart only re-reads env files.
+      let needsFiles = plan.entries.contains { ($0.action == .change && !$0.settings.isEmpty) || $0.action == .add || $0.action == .remove }
+      if runtime.usesInstalledUnits && needsFiles {
+        printError("error: the pool runs from installed unit files: run `cgipool install` to write the changed units (apply changes transient units, and restarts installed ones whose env files changed)")
+        throw ExitCode.failure
+      }
+      for entry in plan.entries where entry.action == .remove { print("removing   \(entry.process)") }
+      let report = try runtime.apply(
+        plan, stopped: { report in for result in report.results { print(StopOutput.line(result)) } },
+        progress: { event in print(StartOutput.line(for: event, elapsed: clock.now - began)) })
+      if let report {
+        print(StartOutput.summary(report, elapsed: clock.now - began))
+        if !report.succeeded { throw ExitCode.failure }
+      } else {
+        print("applied")
+      }
+    } catch let error as ExitCode {
+      throw error
+    } catch {
+      printError("error: \(error)")
+      throw ExitCode.failure
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import CgiPoolRuntime
+import Foundation
+
+/// `plan`'s text and JSON.
+enum PlanOutput {
+  /// One line per process (`+ add`, `- remove`, `~ change` with its settings old → new,
+  /// `= unchanged`), then what apply restarts and a summary.
+  static func text(_ plan: PoolPlan, pool: String, manager: String) -> String {
+    var lines = ["pool \(pool) on \(manager)"]
+    for entry in plan.entries {
+      switch entry.action {
+      case .add: lines.append("+ add        \(entry.process) (\(entry.unit))")
+      case .remove: lines.append("- remove     \(entry.process) (\(entry.unit))")
+      case .change:
+        lines.append("~ change     \(entry.process) (\(entry.unit))")
+        for setting in entry.settings {
+          lines.append("    \(setting.key): \(describe(setting.old)) → \(describe(setting.new))")
+        }
+        for file in entry.editedEnvFiles {
+          lines.append("    EnvironmentFile: \(file) changed since the process started")
+        }
+      case .unchanged:
+        let follows = entry.follows.isEmpty ? "" : " (restarts: depends on \(entry.follows.joined(separator: ", ")))"
+        lines.append("= unchanged  \(entry.process)\(follows)")
+      }
+    }
+    let count = { (action: PoolPlan.Action) in plan.entries.filter { $0.action == action }.count }
+    var summary = "plan: \(count(.add)) to add, \(count(.change)) to change, \(count(.remove)) to remove, \(count(.unchanged)) unchanged"
+    let restarts = plan.restarts
+    if !restarts.isEmpty { summary += "; apply restarts \(restarts.joined(separator: ", "))" }
+    if !plan.hasChanges { summary += "; nothing to apply" }
+    lines.append(summary)
+    return lines.joined(separator: "\n")
+  }
+
+  /// The plan as data: stable keys and order.
+  static func json(_ plan: PoolPlan, pool: String) -> String {
+    let processes: [[String: Any]] = plan.entries.map { entry in
+      [
+        "process": entry.process, "unit": entry.unit, "action": entry.action.rawValue,
+        "settings": entry.settings.map { ["key": $0.key, "old": $0.old, "new": $0.new] as [String: Any] },
+        "editedEnvFiles": entry.editedEnvFiles, "follows": entry.follows,
+      ]
+    }
+    let document: [String: Any] = [
+      "pool": pool, "changes": plan.hasChanges, "restarts": plan.restarts, "processes": processes,
+    ]
+    let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])) ?? Data()
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  private static func describe(_ values: [String]) -> String {
+    values.isEmpty ? "(none)" : values.map { String(reflecting: $0) }.joined(separator: ", ")
+  }
+}

@@ -1,0 +1,124 @@
+import CgiPoolRuntime
+import Foundation
+import ProcessConfig
+import Testing
+import UnitCompiler
+
+/// `plan`'s diff logic without a manager: compiled units against loaded states.
+@Suite struct PlanDiffTests {
+  private struct AnyFolder: FileSystemInspecting {
+    func isExecutableFile(_ path: String) -> Bool { true }
+    func isDirectory(_ path: String) -> Bool { !path.hasSuffix(".env") }
+    func exists(_ path: String) -> Bool { true }
+  }
+
+  /// db <- api <- web, a lone worker and a run-once job.
+  static func pool(_ change: (inout [String: ProcessSpec]) -> Void = { _ in }) -> PoolConfig {
+    var processes: [String: ProcessSpec] = [:]
+    for spec in [
+      ProcessSpec(name: "db", command: ["/bin/db", "$HOME"], env: ["A": "1"]),
+      ProcessSpec(name: "api", command: ["/bin/api"], dependsOn: ["db"]),
+      ProcessSpec(name: "web", command: ["/bin/web"], dependsOn: ["api"]),
+      ProcessSpec(name: "worker", command: ["/bin/worker"], restartPolicy: .always),
+      ProcessSpec(name: "job", command: ["/bin/job"], restartPolicy: .no),
+    ] {
+      processes[spec.name] = spec
+    }
+    change(&processes)
+    return PoolConfig(name: "i15plan", processes: processes, file: "p.json", baseDirectory: "/srv")
+  }
+
+  static func compile(_ pool: PoolConfig) throws -> CompiledPool {
+    try UnitCompiler(options: CompileOptions(probeExecutable: "/opt/cgipool", searchPath: "/usr/bin", fileSystem: AnyFolder())).compile(pool)
+  }
+
+  /// What a manager reports for a compiled service once it runs: `$` doubled in argv, the slice
+  /// among the requirements.
+  static func loaded(_ compiled: CompiledPool, running processes: [String]) -> [String: UnitState] {
+    var states: [String: UnitState] = [:]
+    for definition in compiled.units where definition.kind == .service {
+      guard let process = definition.process, processes.contains(process) else { continue }
+      var state = UnitState(name: definition.name, activeState: .active, subState: .running, mainPID: 100)
+      for value in definition.values(of: "ExecStart") {
+        if case .exec(let command) = value {
+          state.execStart.append(ExecCommandState(path: command.path, argv: command.argv.map { $0.replacingOccurrences(of: "$", with: "$$") }))
+        }
+      }
+      for value in definition.values(of: "Environment") { if case .environment(let n, let v) = value { state.environment.append(n + "=" + v) } }
+      if case .string(let folder)? = definition.values(of: "WorkingDirectory").first { state.workingDirectory = folder }
+      for value in definition.values(of: "EnvironmentFile") {
+        if case .environmentFile(let path, let optional) = value { state.environmentFiles.append((optional ? "-" : "") + path) }
+      }
+      if case .string(let restart)? = definition.values(of: "Restart").first { state.restart = restart }
+      if case .microseconds(let usec)? = definition.values(of: "RestartSec").first { state.restartMicroseconds = usec }
+      if case .microseconds(let usec)? = definition.values(of: "TimeoutStopSec").first { state.timeoutStopMicroseconds = usec }
+      state.requires = ["i15plan.slice"]
+      if case .unitNames(let names)? = definition.values(of: "Requires").first { state.requires += names }
+      states[definition.name] = state
+    }
+    return states
+  }
+
+  static let running = ["db", "api", "web", "worker"]
+
+  @Test func anUnchangedPoolHasNothingToApply() throws {
+    let pool = Self.pool()
+    let plan = PlanDiff.plan(pool: pool, compiled: try Self.compile(pool), loaded: Self.loaded(try Self.compile(pool), running: Self.running))
+    #expect(!plan.hasChanges, "\(plan)")
+    #expect(plan.entries.map(\.process) == ["api", "db", "job", "web", "worker"])
+    #expect(plan.entries.allSatisfy { $0.action == .unchanged })
+  }
+
+  @Test func anEnvChangeNamesExactlyThatProcessAndSettingAndItsDependentsFollow() throws {
+    let before = Self.pool()
+    let after = Self.pool { $0["db"]!.env["A"] = "2" }
+    let plan = PlanDiff.plan(pool: after, compiled: try Self.compile(after), loaded: Self.loaded(try Self.compile(before), running: Self.running))
+    let db = try #require(plan.entries.first { $0.process == "db" })
+    #expect(db.action == .change)
+    #expect(db.settings == [PoolPlan.SettingChange(key: "Environment", old: ["A=1"], new: ["A=2"])])
+    #expect(plan.entries.filter { $0.action == .change }.map(\.process) == ["db"])
+    // api requires db, web requires api: both go down and up with it.
+    #expect(plan.entries.first { $0.process == "api" }?.follows == ["db"])
+    #expect(plan.entries.first { $0.process == "web" }?.follows == ["api"])
+    #expect(plan.entries.first { $0.process == "worker" }?.follows == [])
+    #expect(plan.restarts == ["api", "db", "web"])
+  }
+
+  @Test func addsRemovesAndEveryComparedSetting() throws {
+    let before = Self.pool()
+    let after = Self.pool {
+      $0["worker"]!.command = ["/bin/worker", "--fast"]
+      $0["worker"]!.stopTimeout = 3
+      $0["worker"]!.restartPolicy = .onFailure
+      $0["worker"]!.envFiles = [EnvironmentFile(written: "-w.env")]
+      $0["new"] = ProcessSpec(name: "new", command: ["/bin/new"])
+    }
+    var loaded = Self.loaded(try Self.compile(before), running: Self.running)
+    loaded["i15plan-gone.service"] = UnitState(name: "i15plan-gone.service", activeState: .active)
+    let plan = PlanDiff.plan(pool: after, compiled: try Self.compile(after), loaded: loaded)
+    let actions = Dictionary(uniqueKeysWithValues: plan.entries.map { ($0.process, $0.action) })
+    #expect(actions == ["api": .unchanged, "db": .unchanged, "gone": .remove, "job": .unchanged, "new": .add, "web": .unchanged, "worker": .change])
+    let worker = try #require(plan.entries.first { $0.process == "worker" })
+    #expect(worker.settings.map(\.key) == ["ExecStart", "EnvironmentFile", "Restart", "TimeoutStopSec"])
+    #expect(worker.settings.first?.old == ["/bin/worker /bin/worker"] && worker.settings.first?.new == ["/bin/worker /bin/worker --fast"])
+    #expect(worker.settings.last?.old == ["10s"] && worker.settings.last?.new == ["3s"])
+    #expect(worker.settings[1].new == ["-/srv/w.env"])
+    #expect(plan.hasChanges)
+  }
+
+  @Test func anEditedEnvFileIsAChange() throws {
+    let pool = Self.pool { $0["api"]!.envFiles = [EnvironmentFile(written: "api.env")] }
+    let compiled = try Self.compile(pool)
+    let plan = PlanDiff.plan(pool: pool, compiled: compiled, loaded: Self.loaded(compiled, running: Self.running), editedEnvFiles: ["api": ["/srv/api.env"]])
+    let api = try #require(plan.entries.first { $0.process == "api" })
+    #expect(api.action == .change && api.settings.isEmpty && api.editedEnvFiles == ["/srv/api.env"])
+    #expect(plan.restarts == ["api", "web"])
+  }
+
+  @Test func nothingRunningMeansEverythingIsAdded() throws {
+    let pool = Self.pool()
+    let plan = PlanDiff.plan(pool: pool, compiled: try Self.compile(pool), loaded: [:])
+    #expect(plan.entries.allSatisfy { $0.action == .add })
+    #expect(plan.restarts.isEmpty)
+  }
+}

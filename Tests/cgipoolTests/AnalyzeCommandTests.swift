@@ -1,0 +1,64 @@
+import CgiPoolTestSupport
+import Foundation
+import Testing
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+/// `analyze` against a real private manager, on a small DAG whose delays are known: the probes
+/// wait `startup_delay` before they pass.
+@Suite(.enabled(if: PrivateManagerFixture.enabled), .serialized) struct AnalyzeCommandTests {
+  static let json = """
+    {"name": "i15-analyze", "processes": {
+      "fast": {"command": ["sleep", "300"], "startup_delay": 0.3, "health_check": {"type": "command", "target": "true", "timeout": 5}},
+      "slow": {"command": ["sleep", "301"], "startup_delay": 1.2, "health_check": {"type": "command", "target": "true", "timeout": 5}},
+      "last": {"command": ["sleep", "302"], "depends_on": ["fast", "slow"], "startup_delay": 0.4,
+               "health_check": {"type": "command", "target": "true", "timeout": 5}}
+    }}
+    """
+
+  @Test func theChainAndTheBarsFollowTheDelays() throws {
+    let scratch = try PoolCommandTests.Scratch(Self.json)
+    defer { scratch.tearDown() }
+    let start = try scratch.run(["start"])
+    #expect(start.status == 0, "\(start)")
+    let analyze = try scratch.run(["analyze"])
+    #expect(analyze.status == 0, "\(analyze)")
+    let chain = analyze.stdout.split(separator: "\n").dropFirst(2).map(String.init)
+    // last waited for slow (the longer probe), not for fast.
+    #expect(chain.count == 2 && chain[0].hasPrefix("last @") && chain[1].hasPrefix("└─slow @"), "\(analyze)")
+    let seconds = { (line: String, word: String) -> Double in
+      let parts = line.split(separator: " ").map(String.init)
+      guard let at = parts.firstIndex(of: word), at + 1 < parts.count else { return -1 }
+      return Double(parts[at + 1].dropLast()) ?? -1
+    }
+    #expect(seconds(chain[0], "waited") >= 1.2 && seconds(chain[0], "waited") < 4, "\(chain)")
+    #expect(seconds(chain[0], "probe") >= 0.4 && seconds(chain[0], "probe") < 2, "\(chain)")
+    #expect(seconds(chain[1], "probe") >= 1.2 && seconds(chain[1], "probe") < 4, "\(chain)")
+
+    let file = scratch.folder + "/start.svg"
+    let svg = try scratch.run(["analyze", "--svg", file])
+    #expect(svg.status == 0, "\(svg)")
+    let data = try Data(contentsOf: URL(fileURLWithPath: file))
+    final class Bars: NSObject, XMLParserDelegate {
+      var group: String?
+      var widths: [String: [String: Double]] = [:]
+      var order: [String] = []
+      func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        if name == "g", let process = attributes["data-process"] { group = process; order.append(process) }
+        if name == "rect", let group, let phase = attributes["class"] { widths[group, default: [:]][phase] = Double(attributes["width"] ?? "") }
+      }
+    }
+    let parser = XMLParser(data: data)
+    let bars = Bars()
+    parser.delegate = bars
+    #expect(parser.parse(), "the SVG is well-formed")
+    #expect(bars.order.last == "last" && Set(bars.order) == ["fast", "slow", "last"], "\(bars.order)")
+    // slow probes 1.2 s against fast's 0.3 s; last waits about as long as slow took.
+    let slow = bars.widths["slow"]?["probing"] ?? 0
+    let fast = bars.widths["fast"]?["probing"] ?? 0
+    #expect(slow > 2.5 * fast, "\(bars.widths)")
+    #expect((bars.widths["last"]?["waiting"] ?? 0) >= slow, "\(bars.widths)")
+  }
+}
