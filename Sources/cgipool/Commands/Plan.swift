@@ -6,7 +6,7 @@ import Foundation
 struct Plan: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plan",
-    abstract: "Show what apply would change: processes to add, remove, change (settings old → new), restart.",
+    abstract: "Show what apply would change: processes to add, remove, change (settings old -> new), restart.",
     discussion: """
       Compares the config with the units the manager has loaded (transient or installed) and \
       with the env files' modification times. Exit status 0: nothing to change; 2: changes \
