@@ -76,7 +76,8 @@ import Testing
       }}
       """
     try RuntimeHarness.withPool(json) { context in
-      #expect(try context.runtime.start().succeeded)
+      let start = try context.runtime.start()
+      #expect(start.succeeded, "\(start.results)")
       // The health unit checks every second; wait for a published check.
       #expect(try RuntimeHarness.eventually(timeout: 10) { try context.runtime.status(["web"]).processes[0].health == "healthy" })
       #expect(try RuntimeHarness.eventually(timeout: 5) { try context.runtime.status(["once"]).processes[0].finished })
