@@ -17,6 +17,7 @@ struct Apply: ParsableCommand {
   @OptionGroup var managerOptions: ManagerOptions
 
   func run() throws {
+    try AcrossHosts.refuseSpread(config: configOptions, manager: managerOptions, command: "apply")
     guard let session = try RuntimeSession.open(
       config: configOptions, manager: managerOptions, startPrivate: true, processes: []) else {
       throw ExitCode.failure
@@ -25,7 +26,7 @@ struct Apply: ParsableCommand {
     let clock = ContinuousClock()
     let began = clock.now
     do {
-      let plan = try runtime.plan()
+      let plan = try runtime.plan(modificationTimes: managerOptions.modificationTimes)
       print(PlanOutput.text(plan, pool: runtime.pool.name, manager: runtime.manager.managerDescription))
       guard plan.hasChanges else { return }
       // Installed unit files change by installing again; a restart only re-reads env files.

@@ -10,7 +10,8 @@ struct Plan: ParsableCommand {
     discussion: """
       Compares the config with the units the manager has loaded (transient or installed) and \
       with the env files' modification times. Exit status 0: nothing to change; 2: changes \
-      (as terraform plan -detailed-exitcode); 1: an error.
+      (as terraform plan -detailed-exitcode); 1: an error. With --host, the other machine's \
+      manager and env files.
       """)
 
   @OptionGroup var configOptions: ConfigOptions
@@ -20,6 +21,7 @@ struct Plan: ParsableCommand {
   var json = false
 
   func run() throws {
+    try AcrossHosts.refuseSpread(config: configOptions, manager: managerOptions, command: "plan")
     guard let session = try RuntimeSession.open(
       config: configOptions, manager: managerOptions, startPrivate: false, processes: []) else {
       // No manager runs the pool: apply would start every process.
@@ -30,7 +32,7 @@ struct Plan: ParsableCommand {
     }
     let plan: PoolPlan
     do {
-      plan = try session.runtime.plan()
+      plan = try session.runtime.plan(modificationTimes: managerOptions.modificationTimes)
     } catch {
       printError("error: \(error)")
       throw ExitCode.failure

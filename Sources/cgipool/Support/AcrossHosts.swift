@@ -33,6 +33,14 @@ struct AcrossHosts {
     return AcrossHosts(plan: plan, config: config, manager: manager)
   }
 
+  /// `plan` and `apply` compare one manager's units with the config: a config whose processes
+  /// run on several hosts is refused with a usage error rather than planned as if it ran here.
+  static func refuseSpread(config: ConfigOptions, manager: ManagerOptions, command: String) throws {
+    guard let across = try plan(config: config, manager: manager, processes: []) else { return }
+    throw ValidationError(
+      "\(command) works on one machine's pool, and \(across.plan.pool.file) names hosts (\(across.hostList)): \(command) across hosts is not supported yet")
+  }
+
   /// Every host's name with its address, for headers: `local, web1 (root@web1:22)`.
   var hostList: String {
     plan.hosts.map { host in plan.address(of: host).map { "\(host) (\($0))" } ?? host }.joined(separator: ", ")

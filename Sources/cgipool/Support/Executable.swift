@@ -1,8 +1,20 @@
 import Foundation
 import UnitCompiler
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Facts about the running `cgipool` binary.
 enum Executable {
+  /// `name` as the shell finds it: itself when it has a `/`, else the first executable file of
+  /// that name in a `$PATH` folder; nil when there is none.
+  static func onPath(_ name: String) -> String? {
+    if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    return path.split(separator: ":").map { $0 + "/" + name }.first { access($0, X_OK) == 0 }
+  }
+
   /// The absolute path of this binary (`/proc/self/exe`), used in generated probe commands.
   static var path: String {
     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))

@@ -59,8 +59,7 @@ enum RemoteInstall {
 
   /// Runs `argv` (looked up on PATH) to its end, `stdin` from a file; exits 1 with `what` on failure.
   private static func run(_ argv: [String], stdin: String? = nil, what: String) throws {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    guard let program = path.split(separator: ":").map({ $0 + "/" + argv[0] }).first(where: { access($0, X_OK) == 0 }) else {
+    guard let program = Executable.onPath(argv[0]) else {
       printError("error: \(what): \(argv[0]) is not on PATH")
       throw ExitCode.failure
     }

@@ -71,15 +71,41 @@ struct AcrossHostsTests {
     #expect(logs.status == 0, "\(logs)")
     #expect(logs.stdout.contains("healthy: port 127.0.0.1:\(managerPort)"), "the readiness probe's line, from host a's journal: \(logs)")
 
-    // A one-machine config driven on host a with --host: start, status, stop.
+    // A one-machine config driven on host a with --host: start, status, plan, apply, stop. Its
+    // env file exists only in host a's own /etc, so plan sees it edited only by asking there.
     let soloPath = hosts.scratch.appendingPathComponent("solo.json").path
-    try #"{"name": "\#(pool)s", "processes": {"solo": {"command": ["/usr/bin/sleep", "600"]}}}"#
-      .write(toFile: soloPath, atomically: true, encoding: .utf8)
-    for (command, expected) in [("start", "1/1 processes up"), ("status", "active/running"), ("stop", "stopped     solo")] {
-      let run = try CgiPoolBinary.run([command, "--config", soloPath, "--host", hostA], environment: hosts.environment)
-      #expect(run.status == 0 && run.stdout.contains(expected), "\(command) --host: \(run)")
-      #expect(command != "status" || run.stdout.contains("on system manager on \(hostA) (systemd "), "\(run)")
+    let envFile = "/etc/\(pool)-solo.env"
+    let solo = { (x: String) in
+      #"{"name": "\#(pool)s", "processes": {"solo": {"command": ["/usr/bin/sleep", "600"], "env": {"X": "\#(x)"}, "env_file": "-\#(envFile)"}}}"#
     }
+    try solo("1").write(toFile: soloPath, atomically: true, encoding: .utf8)
+    try hosts.exec(boxes[0], ["/bin/sh", "-c", "echo Y=1 > \(envFile)"])
+    let onA = { (arguments: [String]) in
+      try CgiPoolBinary.run(arguments + ["--config", soloPath, "--host", hostA], environment: hosts.environment, timeout: 60)
+    }
+    for (command, expected) in [("start", "1/1 processes up"), ("status", "active/running"), ("plan", "nothing to apply")] {
+      let run = try onA([command])
+      #expect(run.status == 0 && run.stdout.contains(expected), "\(command) --host: \(run)")
+      #expect(command == "start" || run.stdout.contains("on system manager on \(hostA) (systemd "), "\(run)")
+    }
+    let soloPID = { try hosts.exec(boxes[0], ["systemctl", "show", "--value", "-p", "MainPID", "\(pool)s-solo.service"]).trimmingCharacters(in: .whitespacesAndNewlines) }
+    let firstPID = try soloPID()
+    try hosts.exec(boxes[0], ["/bin/sh", "-c", "echo Y=2 > \(envFile)"])
+    let edited = try onA(["plan"])
+    #expect(edited.status == 2 && edited.stdout.contains("EnvironmentFile: \(envFile) changed since the process started"), "\(edited)")
+    try solo("2").write(toFile: soloPath, atomically: true, encoding: .utf8)
+    let changed = try onA(["plan"])
+    #expect(changed.status == 2 && changed.stdout.contains(#"Environment: "X=1" → "X=2""#), "\(changed)")
+    let apply = try onA(["apply"])
+    #expect(apply.status == 0 && apply.stdout.contains("1/1 processes up"), "apply --host: \(apply)")
+    let secondPID = try soloPID()
+    #expect(secondPID != firstPID && secondPID != "0", "\(firstPID) -> \(secondPID)")
+    let environment = try hosts.exec(boxes[0], ["/bin/sh", "-c", "tr '\\0' '\\n' < /proc/\(secondPID)/environ"])
+    #expect(environment.split(separator: "\n").contains("X=2") && environment.split(separator: "\n").contains("Y=2"), "\(environment)")
+    let settled = try onA(["plan"])
+    #expect(settled.status == 0, "\(settled)")
+    let soloStop = try onA(["stop"])
+    #expect(soloStop.status == 0 && soloStop.stdout.contains("stopped     solo"), "stop --host: \(soloStop)")
 
     let status = try CgiPoolBinary.run(["status", "--config", configPath], environment: hosts.environment)
     #expect(status.status == 0, "\(status)")
