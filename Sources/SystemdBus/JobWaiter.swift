@@ -99,9 +99,17 @@ public final class JobWaiter {
       }
       // Dispatch everything queued (including signals that arrived during earlier calls).
       try manager.connection.processAll()
-      for job in order where wanted.contains(job) && !reported.contains(job) {
-        reported.insert(job)
-        progress(finished[job]!)
+      // Report what finished. A progress callback may dispatch the queue itself (the runtime
+      // asks the manager about a failed unit, and waits for a gone unit's last announcement),
+      // so more wanted jobs can be recorded while a pass runs: repeat until none is left
+      // unreported, or the check below would end the wait without reporting them.
+      var unreported = order.filter { wanted.contains($0) && !reported.contains($0) }
+      while !unreported.isEmpty {
+        for job in unreported {
+          reported.insert(job)
+          progress(finished[job]!)
+        }
+        unreported = order.filter { wanted.contains($0) && !reported.contains($0) }
       }
       let missing = wanted.subtracting(finished.keys)
       if missing.isEmpty { break }

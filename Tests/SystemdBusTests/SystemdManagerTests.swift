@@ -170,6 +170,41 @@ struct SystemdManagerTests {
     }
   }
 
+  @Test("A job that finishes while a progress callback dispatches the queue is still reported")
+  func jobRecordedDuringAProgressCallbackIsReported() throws {
+    try Fixture.withPrivateManager { _, manager in
+      let waiter = try manager.makeJobWaiter()
+      // fast's start job is done at once; slow's 1 s later (its ExecStartPost= sleeps).
+      let fast = try manager.startTransientUnit(
+        Fixture.unitName("fast"), mode: .fail,
+        properties: [("Type", .string("exec")), ("ExecStart", Fixture.execStart(["/bin/sleep", "30"]))])
+      let slow = try manager.startTransientUnit(
+        Fixture.unitName("slow"), mode: .fail,
+        properties: [
+          ("Type", .string("exec")), ("ExecStart", Fixture.execStart(["/bin/sleep", "30"])),
+          ("ExecStartPost", Fixture.execStart(["/bin/sleep", "1"])),
+        ])
+      var reported: [String] = []
+      let outcomes = try waiter.wait(
+        for: [fast, slow], timeout: .seconds(30),
+        progress: { outcome in
+          reported.append(outcome.job)
+          // As the runtime does when it explains a job (lastAnnouncedState): dispatch the queue
+          // from inside the callback until slow's JobRemoved has been recorded here.
+          guard outcome.job == fast else { return }
+          let clock = ContinuousClock()
+          let deadline = clock.now.advanced(by: .seconds(20))
+          while !waiter.finishedJobs.contains(where: { $0.job == slow }) && clock.now < deadline {
+            _ = try? manager.connection.wait(timeout: .milliseconds(50))
+            try? manager.connection.processAll()
+          }
+        })
+      #expect(Set(outcomes.keys) == [fast, slow])
+      #expect(reported == [fast, slow], "every wanted job is reported through progress, once")
+      for job in [fast, slow] { _ = try? manager.stopUnit(outcomes[job]!.unit) }
+    }
+  }
+
   @Test("A job wait times out with ETIMEDOUT for a job that never finishes")
   func waitTimesOut() throws {
     try Fixture.withPrivateManager { _, manager in
