@@ -24,8 +24,8 @@ public struct ProcessSpec: Sendable, Equatable {
   public var restartPolicy: RestartPolicy
   /// Seconds to wait after the start before the first health probe.
   public var startupDelay: Double
-  /// Names of processes that must be healthy before this one starts.
-  public var dependsOn: [String]
+  /// The processes this one depends on, each with its condition, in config order.
+  public var dependencies: [Dependency]
   /// How readiness and liveness are checked; `nil` means "running is healthy".
   public var healthCheck: HealthCheck?
   /// Seconds between SIGTERM and SIGKILL on stop.
@@ -68,7 +68,7 @@ public struct ProcessSpec: Sendable, Equatable {
     self.env = env
     self.restartPolicy = restartPolicy
     self.startupDelay = startupDelay
-    self.dependsOn = dependsOn
+    self.dependencies = dependsOn.map { Dependency(process: $0) }
     self.healthCheck = healthCheck
     self.stopTimeout = stopTimeout
     self.restartDelay = restartDelay

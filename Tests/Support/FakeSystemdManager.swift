@@ -1,5 +1,6 @@
 import CgiPoolRuntime
 import Foundation
+import ProcessConfig
 import SystemdBus
 import UnitCompiler
 
@@ -12,7 +13,11 @@ import UnitCompiler
 ///
 /// It is a state machine, not a recording of answers: units are created by `StartTransientUnit`,
 /// jobs queue and finish in the order their `After=` allows, on a virtual clock (`startSeconds`,
-/// `stopSeconds`), with `Requires=` failing dependents with result `dependency`, as systemd's job
+/// `stopSeconds`). A dependent's `ExecCondition=cgipool gate ...` is judged by the runtime's own
+/// `DependencyGate` on the fake's states: a closed gate skips the start (job `done`, the unit
+/// inactive and collected, no failure), as systemd does with a failing `ExecCondition=`; a gate
+/// that would wait times out (nothing else runs while a job does) and skips too. `Requires=`
+/// (which cgipool no longer emits) would fail dependents with result `dependency`, as systemd's job
 /// engine does. It does not run processes or probes: each unit's `Behaviour` says how its runs
 /// end. Every behaviour tested here is also tested against real managers.
 public final class FakeSystemdManager: SystemdManaging {
@@ -214,6 +219,12 @@ public final class FakeSystemdManager: SystemdManaging {
       states[unit] = nil
       return .dependency
     }
+    if let gate = gate(of: unit), gate.verdict(states) != .open {
+      // ExecCondition= failed: systemd skips the unit (ConditionResult=no) without a failure; the
+      // transient unit, inactive and never run, is collected.
+      states[unit] = nil
+      return .done
+    }
     guard definitions[unit].map(isService) == true else {
       state.activeState = .active
       state.subState = .running
@@ -270,6 +281,28 @@ public final class FakeSystemdManager: SystemdManaging {
   }
 
   private func isService(_ unit: TransientUnit) -> Bool { unit.name.hasSuffix(".service") }
+
+  /// The dependency gate in `unit`'s `ExecCondition=` (`cgipool gate --healthy U --started U
+  /// --completed U ...`), or nil without one.
+  private func gate(of unit: String) -> DependencyGate? {
+    guard let definition = definitions[unit] else { return nil }
+    for entry in definition.properties where entry.name == "ExecCondition" {
+      guard case .commands(let commands) = entry.value else { continue }
+      for command in commands where command.argv.dropFirst().first == "gate" {
+        let conditions: [String: Dependency.Condition] = [
+          "--healthy": .healthy, "--started": .started, "--completed": .completedSuccessfully,
+        ]
+        var requirements: [DependencyGate.Requirement] = []
+        for (index, word) in command.argv.enumerated() {
+          if let condition = conditions[word], index + 1 < command.argv.count {
+            requirements.append(.init(unit: command.argv[index + 1], condition: condition))
+          }
+        }
+        return DependencyGate(requirements: requirements)
+      }
+    }
+    return nil
+  }
 
   private func strings(_ unit: String, _ property: String) -> [String] {
     guard let definition = definitions[unit] else { return [] }

@@ -14,13 +14,39 @@ import UnitCompiler
       ])
   }
 
-  @Test func dependenciesBecomeRequiresAndAfter() throws {
+  @Test func dependenciesBecomeWantsAfterAndAGateWithoutRequires() throws {
     let manager = try #require(compiled.unit(named: "demo-pool_manager.service"))
-    #expect(manager.values(of: "Requires") == [.unitNames(["demo-worker_a.service", "demo-worker_b.service"])])
+    // Requires= would propagate the dependencies' stops and restarts (issue 12): never emitted.
+    #expect(manager.values(of: "Requires").isEmpty)
+    #expect(manager.values(of: "Wants").first == .unitNames(["demo-worker_a.service", "demo-worker_b.service"]))
     #expect(manager.values(of: "After") == [.unitNames(["demo-worker_a.service", "demo-worker_b.service"])])
     #expect(manager.values(of: "PartOf") == [.unitNames(["demo.target"])])
+    guard case .exec(let gate)? = manager.values(of: "ExecCondition").first else {
+      Issue.record("no gate")
+      return
+    }
+    #expect(Array(gate.argv.dropFirst().prefix(5)) == ["gate", "--healthy", "demo-worker_a.service", "--healthy", "demo-worker_b.service"])
     let worker = try #require(compiled.unit(named: "demo-worker_a.service"))
     #expect(worker.values(of: "Requires").isEmpty)
+    #expect(worker.values(of: "ExecCondition").isEmpty)
+  }
+
+  @Test func conditionsAndRestartMapToOrderingGateAndPartOf() throws {
+    var pool = TestPools.demo()
+    pool.processes["proxy"]!.dependencies = [
+      Dependency(process: "pool_manager", condition: .started, restart: true),
+      Dependency(process: "warmup", condition: .completedSuccessfully),
+    ]
+    let proxy = try #require(try UnitCompiler(options: TestPools.options).compile(pool).unit(named: "demo-proxy.service"))
+    #expect(proxy.values(of: "PartOf") == [.unitNames(["demo.target", "demo-pool_manager.service"])])
+    // `started` is not ordered After= (that would wait for the health probe); the gate waits instead.
+    #expect(proxy.values(of: "After") == [.unitNames(["demo-warmup.service"])])
+    #expect(proxy.values(of: "Wants").first == .unitNames(["demo-pool_manager.service", "demo-warmup.service"]))
+    guard case .exec(let gate)? = proxy.values(of: "ExecCondition").first else {
+      Issue.record("no gate")
+      return
+    }
+    #expect(gate.argv.contains("--started") && gate.argv.contains("--completed"))
   }
 
   @Test func restartPoliciesMapExactly() throws {
@@ -52,8 +78,10 @@ import UnitCompiler
             path: "/opt/cgipool/bin/cgipool",
             argv: ["/opt/cgipool/bin/cgipool", "probe", "http", "http://localhost:8001/health", "--timeout", "10", "--delay", "2"]))
       ])
-    // delay 2 + timeout 10 + 5 s margin
-    #expect(manager.values(of: "TimeoutStartSec") == [.microseconds(17_000_000)])
+    // The dependency gate's budget (worker_b's start limit of 5 starts, each its 1.5 s start
+    // timeout + 5 s margin + 1 s restart delay: 37.5 s; worker_a without a check: 5 × (10 + 1) = 55 s),
+    // then delay 2 + timeout 10 + 5 s margin.
+    #expect(manager.values(of: "TimeoutStartSec") == [.microseconds(72_000_000)])
     let worker = try #require(compiled.unit(named: "demo-worker_b.service"))
     #expect(worker.values(of: "TimeoutStartSec") == [.microseconds(6_500_000)])
     #expect(compiled.unit(named: "demo-worker_a.service")?.values(of: "ExecStartPost").isEmpty == true)
@@ -89,7 +117,8 @@ import UnitCompiler
     let main = try #require(compiled.unit(named: "demo-pool_manager.service"))
     #expect(main.values(of: "StartLimitIntervalSec") == [.microseconds(60_000_000)])
     #expect(main.values(of: "StartLimitBurst") == [.count(5)])
-    #expect(main.values(of: "Wants").isEmpty)
+    // No liveness timer any more: its only Wants= are its dependencies (docs/dependencies.md).
+    #expect(main.values(of: "Wants") == [.unitNames(["demo-worker_a.service", "demo-worker_b.service"])])
     #expect(StartLimit.summary == "5 starts in 60s")
   }
 

@@ -43,7 +43,9 @@ import UnitCompiler
       for (name, spec) in pool.processes {
         let service = try #require(compiled.unit(named: names.service(name)))
         let dependencies = spec.dependsOn.sorted().map(names.service)
-        #expect(service.values(of: "Requires") == (dependencies.isEmpty ? [] : [.unitNames(dependencies)]))
+        #expect(service.values(of: "Requires").isEmpty)
+        #expect(service.values(of: "Wants").first == (dependencies.isEmpty ? nil : .unitNames(dependencies)) || dependencies.isEmpty)
+        #expect(service.values(of: "ExecCondition").count == (dependencies.isEmpty ? 0 : 1))
         #expect(service.values(of: "After") == (dependencies.isEmpty ? [] : [.unitNames(dependencies)]))
         #expect(service.values(of: "ExecStartPost").count == (spec.healthCheck == nil ? 0 : 1))
         let liveness = spec.restartPolicy == .always && spec.healthCheck != nil

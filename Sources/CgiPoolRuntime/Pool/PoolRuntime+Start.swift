@@ -223,13 +223,12 @@ extension PoolRuntime {
     var ready: [String] = []
     for process in order {
       guard case .dependencyFailed? = results[process]?.outcome else { continue }
-      var allUp = true
-      for dependency in pool.processes[process]!.dependsOn {
-        let up = (try manager.unitState(names.service(dependency)))?.isActive ?? false
-        // A dependency submitted again in this same round is started before its dependents.
-        if !up && !ready.contains(dependency) { allUp = false }
-      }
-      if allUp { ready.append(process) }
+      // A dependency submitted again in this same round is started before its dependents.
+      let gate = gate(for: process)
+      let waiting = DependencyGate(requirements: gate.requirements.filter { requirement in
+        !ready.contains { names.service($0) == requirement.unit }
+      })
+      if try waiting.verdict(manager.unitStates(waiting.requirements.map(\.unit))) == .open { ready.append(process) }
     }
     return ready
   }
@@ -313,6 +312,14 @@ extension PoolRuntime {
     }
     if jobResult == .done {
       if let state, state.isActive { return result(.started) }
+      // Its gate (ExecCondition=) found a dependency down: systemd skipped the start without a failure.
+      let gate = gate(for: process)
+      if !spec.dependencies.isEmpty, let states = try? manager.unitStates(gate.requirements.map(\.unit)) {
+        let unmet = gate.unmet(states).compactMap { names.process(ofUnit: $0.unit) }
+        if !unmet.isEmpty {
+          return result(.dependencyFailed("not started: dependency \(unmet.joined(separator: ", ")) did not start"))
+        }
+      }
       if spec.restartPolicy == .no, state == nil || state?.result == .success { return result(.finished) }
     }
     if jobResult == .dependency {

@@ -11,10 +11,14 @@ extension PoolRuntime {
   ///
   /// When `forceWhen` answers true during the graceful wait (a second Ctrl+C), what is
   /// left is killed at once.
+  ///
+  /// With `dependents` false only `requested` get stop jobs (`cgipool restart NAME`); systemd
+  /// still stops the processes that are `PartOf=` one of them (`restart: true`).
   public func stop(
-    _ requested: [String] = [], force: Bool = false, timeout: Double? = nil, forceWhen: () -> Bool = { false }
+    _ requested: [String] = [], force: Bool = false, timeout: Double? = nil, dependents: Bool = true,
+    forceWhen: () -> Bool = { false }
   ) throws(SystemdError) -> StopReport {
-    let order = withDependents(requested)
+    let order = dependents || requested.isEmpty ? withDependents(requested) : withRestartingDependents(requested)
     try manager.watchJobs()
     // What start recorded about these processes no longer describes them once they are stopped.
     earlyExits?.update(recording: [:], clearing: order)

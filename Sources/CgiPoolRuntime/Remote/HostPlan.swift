@@ -68,7 +68,7 @@ public struct HostPlan: Sendable {
     var processes: [String: ProcessSpec] = [:]
     for name in self.processes(on: host) {
       var spec = pool.processes[name]!
-      spec.dependsOn = spec.dependsOn.filter { Self.host(of: pool.processes[$0]!) == host }
+      spec.dependencies = spec.dependencies.filter { Self.host(of: pool.processes[$0.process]!) == host }
       spec.host = nil
       processes[name] = spec
     }

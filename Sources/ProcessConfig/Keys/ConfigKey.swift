@@ -72,6 +72,8 @@ public enum ConfigValueType: Sendable, Equatable {
   case objectMap(keys: [String])
   /// One of `allowedValues`, or an object with its own keys that sets them in detail.
   case stringOrObject(keys: [String])
+  /// An array whose entries are strings or objects with their own keys (`depends_on`).
+  case stringOrObjectArray(keys: [String])
 }
 
 /// The default of a config key, as a value a document generator can print.

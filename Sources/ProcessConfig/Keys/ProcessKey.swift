@@ -47,7 +47,8 @@ public enum ProcessKey: String, ConfigKey {
         "The working directory, relative to the config's folder.", type: .string, defaultValue: .string("."))
     case .dependsOn:
       ConfigKeyInfo(
-        "Processes that must be healthy before this one starts.", type: .stringArray, defaultValue: .strings([]))
+        "Processes started first: names (healthy first, no restart propagation) or {process, condition, restart} objects.",
+        type: .stringOrObjectArray(keys: DependencyKey.names), defaultValue: .strings([]))
     case .env:
       ConfigKeyInfo("Extra environment variables.", type: .stringMap, defaultValue: .emptyObject)
     case .envFile:

@@ -1,5 +1,5 @@
 /// The JSON Schema of `process_config.json`, generated from the validator's own key enums
-/// (`PoolKey`, `ProcessKey`, `HealthCheckKey`, `SandboxKey`: descriptions, types, defaults, bounds, enums) and
+/// (`PoolKey`, `ProcessKey`, `HealthCheckKey`, `SandboxKey`, `DependencyKey`: descriptions, types, defaults, bounds, enums) and
 /// from `NameRules`' patterns, so it cannot name a key the validator refuses or miss one it takes.
 ///
 /// The schema is for editors: it catches what a schema can see (unknown keys, types, bounds, names,
@@ -97,6 +97,12 @@ public enum ConfigSchema {
       var object = objectMembers(HealthCheckKey.self)
       if nullable { object[0] = .init("type", typeName("object", nullable: true)) }
       members += object
+    case .stringOrObjectArray(let names):
+      guard names == DependencyKey.names else { preconditionFailure("no key enum for object keys \(names)") }
+      members.append(.init("type", typeName("array", nullable: nullable)))
+      let name: [JSONOutput.Member] = [.init("type", .string("string")), .init("pattern", .string(NameRules.noNULPattern))]
+      let entry = JSONOutput.object([.init("oneOf", .array([.object(name), .object(objectMembers(DependencyKey.self))]))])
+      members.append(.init("items", entry))
     case .objectMap(let names):
       guard names == ProcessKey.names else { preconditionFailure("no key enum for object keys \(names)") }
       members.append(.init("type", typeName("object", nullable: nullable)))

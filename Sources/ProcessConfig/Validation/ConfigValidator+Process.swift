@@ -81,7 +81,7 @@ extension ConfigValidator {
     if let value = object[ProcessKey.dependsOn] {
       let result = dependencies(value, of: name, at: path.appending(ProcessKey.dependsOn), allNames: allNames)
       edges = result.edges
-      if result.valid { spec.dependsOn = edges.map(\.dependency) } else { failed = true }
+      if result.valid { spec.dependencies = result.dependencies } else { failed = true }
     }
     if !failed { checkKernelLimits(spec, at: path) }
     return (failed ? nil : spec, edges)
@@ -211,41 +211,5 @@ extension ConfigValidator {
       return nil
     }
     return text
-  }
-
-  /// Checks `depends_on`; the edges returned are those that name another existing process, once each.
-  private mutating func dependencies(
-    _ value: JSONValue, of name: String, at path: ConfigPath, allNames: Set<String>
-  ) -> (edges: [(dependency: String, index: Int)], valid: Bool) {
-    guard case .array(let elements) = value else {
-      report(path, "expected an array of process names, found \(value.kindDescription)")
-      return ([], false)
-    }
-    var edges: [(dependency: String, index: Int)] = []
-    var firstIndex: [String: Int] = [:]
-    var valid = true
-    for (index, element) in elements.enumerated() {
-      let elementPath = path.appending(index)
-      guard let dependency = string(element, at: elementPath) else {
-        valid = false
-        continue
-      }
-      if dependency == name {
-        report(elementPath, "process \(quote(name)) depends on itself")
-        valid = false
-      } else if !allNames.contains(dependency) {
-        let candidates = allNames.subtracting([name]).sorted()
-        let suggestion = Suggestion.closest(to: dependency, among: candidates).map { " (did you mean \(quote($0))?)" }
-        report(elementPath, "unknown process \(quote(dependency))\(suggestion ?? "")")
-        valid = false
-      } else if let first = firstIndex[dependency] {
-        report(elementPath, "duplicate dependency \(quote(dependency)) (already at depends_on[\(first)])")
-        valid = false
-      } else {
-        firstIndex[dependency] = index
-        edges.append((dependency, index))
-      }
-    }
-    return (edges, valid)
   }
 }

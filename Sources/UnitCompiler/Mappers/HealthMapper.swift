@@ -7,13 +7,23 @@ enum HealthMapper {
 
   static func map(_ context: MappingContext) -> MappedSettings {
     var mapped = MappedSettings()
-    guard let check = context.process.healthCheck else { return mapped }
+    // The dependency gate (ExecCondition=) and the probe both run inside the start job.
+    let gate = DependencyMapper.gateTimeout(context) ?? 0
+    guard let check = context.process.healthCheck else {
+      if gate > 0 {
+        mapped.service.append(
+          UnitSetting(
+            "TimeoutStartSec", .microseconds(Seconds.microseconds(gate + startTimeoutMargin)),
+            busProperty: "TimeoutStartUSec"))
+      }
+      return mapped
+    }
     // The probe runs as ExecStartPost=, so the unit only becomes active, and
     // After= only releases its dependents, once the process is healthy.
     let delay = context.process.startupDelay > 0 ? ["--delay", Seconds.text(context.process.startupDelay)] : []
     mapped.service.append(
       UnitSetting("ExecStartPost", .exec(probeCommand(context, check, timeout: check.timeout, options: delay))))
-    let startTimeout = context.process.startupDelay + check.timeout + startTimeoutMargin
+    let startTimeout = gate + context.process.startupDelay + check.timeout + startTimeoutMargin
     mapped.service.append(
       UnitSetting(
         "TimeoutStartSec", .microseconds(Seconds.microseconds(startTimeout)), busProperty: "TimeoutStartUSec"))

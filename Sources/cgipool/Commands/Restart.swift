@@ -2,7 +2,7 @@ import ArgumentParser
 import CgiPoolRuntime
 import Foundation
 
-/// `cgipool restart`: stop, then start again with the current definition.
+/// `cgipool restart`: stop, then start again with the current definition; named processes restart alone.
 struct Restart: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "restart",
@@ -11,7 +11,7 @@ struct Restart: ParsableCommand {
   @OptionGroup var configOptions: ConfigOptions
   @OptionGroup var managerOptions: ManagerOptions
 
-  @Argument(help: "Processes to restart; their dependents restart too (default: all).", completion: ProcessNameCompletion.kind)
+  @Argument(help: "Processes to restart, each alone; dependents with restart: true restart too (default: all).", completion: ProcessNameCompletion.kind)
   var processes: [String] = []
 
   func run() throws {
@@ -30,15 +30,11 @@ struct Restart: ParsableCommand {
     let clock = ContinuousClock()
     let began = clock.now
     do {
-      // Dependents of a restarted process go down with it (Requires=), so bring them back too.
-      let affected = session.runtime.withDependents(processes)
-      let stopped = try session.runtime.stop(processes)
-      for result in stopped.results { print(StopOutput.line(result)) }
-      let report = try session.runtime.start(
-        processes.isEmpty ? [] : affected,
+      let report = try session.runtime.restart(
+        processes, stopped: { stop in for result in stop.results { print(StopOutput.line(result)) } },
         progress: { event in print(StartOutput.line(for: event, elapsed: clock.now - began)) })
-      print(StartOutput.summary(report, elapsed: clock.now - began))
-      if !report.succeeded { throw ExitCode.failure }
+      print(StartOutput.summary(report.start, elapsed: clock.now - began))
+      if !report.start.succeeded { throw ExitCode.failure }
     } catch {
       printError("error: \(error)")
       throw ExitCode.failure

@@ -10,9 +10,9 @@ import UnitCompiler
 /// settings whether the units came from unit files or over D-Bus.
 @Suite(.enabled(if: PrivateManagerFixture.enabled)) struct BackendAgreementTests {
   /// Properties compared, by interface.
-  static let unitKeys = ["Description", "Requires", "After", "Wants", "StartLimitIntervalUSec", "StartLimitBurst", "CollectMode"]
+  static let unitKeys = ["Description", "Requires", "After", "PartOf", "Wants", "StartLimitIntervalUSec", "StartLimitBurst", "CollectMode"]
   static let serviceKeys = [
-    "Type", "Slice", "WorkingDirectory", "Environment", "ExecStart", "ExecStartPost", "Restart", "RestartUSec",
+    "Type", "Slice", "WorkingDirectory", "Environment", "ExecCondition", "ExecStart", "ExecStartPost", "Restart", "RestartUSec",
     "TimeoutStartUSec", "TimeoutStopUSec", "KillMode", "KillSignal", "SendSIGKILL",
   ] + sandboxKeys
   /// Every property the sandbox sets: both back ends must leave the manager with the same values.
@@ -32,7 +32,8 @@ import UnitCompiler
         "health_check": {"type": "command", "target": "test -d /", "timeout": 2, "interval": 30}},
       "mid": {"command": ["sleep", "301"], "depends_on": ["base"], "startup_delay": 0.1,
         "health_check": {"type": "command", "target": "true", "timeout": 3}},
-      "once": {"command": ["sleep", "302"], "restart_policy": "no", "depends_on": ["mid"],
+      "once": {"command": ["sleep", "302"], "restart_policy": "no",
+        "depends_on": ["mid", {"process": "base", "condition": "started", "restart": true}],
         "sandbox": {"level": "strict", "writable": ["data dir", "/var/lib/i18 100%"], "capabilities": ["CAP_NET_BIND_SERVICE"],
           "memory_deny_write_execute": false}},
       "open": {"command": ["sleep", "303"], "sandbox": "none"}
