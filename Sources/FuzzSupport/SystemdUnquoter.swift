@@ -11,20 +11,27 @@ public enum SystemdUnquoter {
     public var description: String
   }
 
-  /// `ExecStart=` text back to its executed path, argv and ignore-failure flag.
-  public static func command(_ line: String) throws(Failure) -> (path: String, argv: [String], ignoreFailure: Bool) {
+  /// `ExecStart=` text back to its executed path, argv, ignore-failure and privileged flags.
+  public static func command(_ line: String) throws(Failure) -> (
+    path: String, argv: [String], ignoreFailure: Bool, privileged: Bool
+  ) {
     var words = try self.words(specifiers(line))
     guard !words.isEmpty else { throw Failure(description: "no command") }
     var first = words.removeFirst()
     var ignoreFailure = false
+    var privileged = false
     var separateArgv0 = false
     // systemd's prefixes, as config_parse_exec() strips them from the first word.
-    while let prefix = first.first, prefix == UInt8(ascii: "@") || prefix == UInt8(ascii: "-") {
-      if prefix == UInt8(ascii: "@") { separateArgv0 = true } else { ignoreFailure = true }
+    while let prefix = first.first, [UInt8(ascii: "@"), UInt8(ascii: "-"), UInt8(ascii: "+")].contains(prefix) {
+      switch prefix {
+      case UInt8(ascii: "@"): separateArgv0 = true
+      case UInt8(ascii: "-"): ignoreFailure = true
+      default: privileged = true
+      }
       first.removeFirst()
     }
     let argv = try (separateArgv0 ? words : [first] + words).map(dollars)
-    return (String(decoding: first, as: UTF8.self), argv, ignoreFailure)
+    return (String(decoding: first, as: UTF8.self), argv, ignoreFailure, privileged)
   }
 
   /// One `Environment=` assignment back to its `NAME=value` text (no `$` handling: systemd keeps it).

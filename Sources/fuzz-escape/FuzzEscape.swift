@@ -12,14 +12,16 @@ enum EscapeFuzzCheck {
 
   static func check(_ bytes: [UInt8]) {
     let argv = words(bytes)
-    for ignoreFailure in [false, true] {
-      let command = ExecCommand(path: "/usr/bin/fuzz target", argv: argv, ignoreFailure: ignoreFailure)
+    for (ignoreFailure, privileged) in [(false, false), (true, false), (false, true), (true, true)] {
+      let command = ExecCommand(
+        path: "/usr/bin/fuzz target", argv: argv, ignoreFailure: ignoreFailure, privileged: privileged)
       let line = UnitFileSyntax.command(command)
       do {
         let read = try SystemdUnquoter.command(line)
         precondition(read.path == command.path, "path \(read.path.debugDescription) from \(line.debugDescription)")
         precondition(read.argv == argv, "argv \(read.argv) != \(argv) from \(line.debugDescription)")
         precondition(read.ignoreFailure == ignoreFailure, "ignore-failure lost in \(line.debugDescription)")
+        precondition(read.privileged == privileged, "privileged lost in \(line.debugDescription)")
       } catch {
         preconditionFailure("\(error) in \(line.debugDescription) for \(argv)")
       }

@@ -385,6 +385,10 @@ public final class BusSystemdManager: SystemdManaging {
       return .array(
         "(sasb)",
         commands.map { .struct([.string($0.path), .strings($0.argv), .bool($0.ignoreFailure)]) })
+    case .flaggedCommands(let commands):
+      return .array(
+        "(sasas)",
+        commands.map { .struct([.string($0.path), .strings($0.argv), .strings($0.busFlags)]) })
     case .flaggedPaths(let list):
       return .array("(sb)", list.map { .struct([.string($0.path), .bool($0.flag)]) })
     case .stringPairs(let list):

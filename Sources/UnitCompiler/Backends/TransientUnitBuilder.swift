@@ -12,8 +12,13 @@ public enum TransientUnitBuilder {
   public static func build(_ unit: UnitDefinition, omitting: Set<String> = []) -> TransientUnit {
     var properties: [TransientProperty] = []
     for (_, setting) in unit.allSettings {
-      guard let name = setting.busProperty else { continue }
+      guard var name = setting.busProperty else { continue }
       var value = convert(setting.value)
+      // Only the `Ex` form of a command property carries the `privileged` flag (`+` in a file).
+      if case .commands(let commands) = value, commands.contains(where: \.privileged) {
+        name += "Ex"
+        value = .flaggedCommands(commands)
+      }
       if case .strings(let list) = value, case .unitNames = setting.value {
         let kept = list.filter { !omitting.contains($0) }
         if kept.isEmpty { continue }
@@ -74,7 +79,11 @@ public enum TransientUnitBuilder {
     case .count(let count): return .uint32(count)
     case .signal(let number): return .int32(number)
     case .exec(let command):
-      return .commands([ExecCommand(path: command.path, argv: command.argv.map(escapeDollar), ignoreFailure: command.ignoreFailure)])
+      return .commands([
+        ExecCommand(
+          path: command.path, argv: command.argv.map(escapeDollar), ignoreFailure: command.ignoreFailure,
+          privileged: command.privileged)
+      ])
     case .environment(let name, let value): return .strings([name + "=" + value])
     // The bus does no specifier expansion: paths travel as they are.
     case .environmentFile(let path, let optional): return .flaggedPaths([FlaggedPath(path, optional)])
@@ -93,6 +102,7 @@ public enum TransientUnitBuilder {
     switch (existing, new) {
     case (.strings(let a), .strings(let b)): return .strings(a + b)
     case (.commands(let a), .commands(let b)): return .commands(a + b)
+    case (.flaggedCommands(let a), .flaggedCommands(let b)): return .flaggedCommands(a + b)
     case (.flaggedPaths(let a), .flaggedPaths(let b)): return .flaggedPaths(a + b)
     case (.stringPairs(let a), .stringPairs(let b)): return .stringPairs(a + b)
     case (.filter, .filter): return nil
@@ -149,6 +159,13 @@ public enum TransientUnitBuilder {
         "(" + quoted(command.path) + ", ["
           + command.argv.map { quoted($0) }.joined(separator: ", ") + "], "
           + (command.ignoreFailure ? "true" : "false") + ")"
+      }
+      return "[" + items.joined(separator: ", ") + "]"
+    case .flaggedCommands(let commands):
+      let items = commands.map { command in
+        "(" + quoted(command.path) + ", ["
+          + command.argv.map { quoted($0) }.joined(separator: ", ") + "], ["
+          + command.busFlags.map { quoted($0) }.joined(separator: ", ") + "])"
       }
       return "[" + items.joined(separator: ", ") + "]"
     case .flaggedPaths(let list):

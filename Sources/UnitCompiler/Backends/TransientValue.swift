@@ -16,6 +16,9 @@ public enum TransientValue: Sendable, Equatable {
   case uint32s([UInt32])
   /// `a(sasb)`: path, argv, ignore-failure, per command.
   case commands([ExecCommand])
+  /// `a(sasas)`: path, argv and flags (`ignore-failure`, `privileged`) per command, the
+  /// `Exec*Ex` form, used for commands that run outside the sandbox.
+  case flaggedCommands([ExecCommand])
   /// `a(sb)`: a path and a flag (`EnvironmentFiles`: the flag skips a missing file).
   case flaggedPaths([FlaggedPath])
   /// `a(ss)`: pairs of strings (`LoadCredential`: name and path).
@@ -34,6 +37,7 @@ public enum TransientValue: Sendable, Equatable {
     case .strings: return "as"
     case .uint32s: return "au"
     case .commands: return "a(sasb)"
+    case .flaggedCommands: return "a(sasas)"
     case .flaggedPaths: return "a(sb)"
     case .stringPairs: return "a(ss)"
     case .filter: return "(bas)"

@@ -36,9 +36,10 @@ public enum UnitFileSyntax {
     return nil
   }
 
-  /// A command line: `@` keeps `argv[0]` apart from the executed path, `-` ignores failure.
+  /// A command line: `@` keeps `argv[0]` apart from the executed path, `-` ignores failure,
+  /// `+` runs it outside the sandbox.
   public static func command(_ command: ExecCommand) -> String {
-    let prefix = (command.ignoreFailure ? "-" : "") + "@"
+    let prefix = (command.ignoreFailure ? "-" : "") + (command.privileged ? "+" : "") + "@"
     return ([prefix + quoteLiteral(command.path)] + command.argv.map(quoteArgument)).joined(separator: " ")
   }
 

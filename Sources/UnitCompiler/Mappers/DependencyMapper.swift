@@ -12,7 +12,8 @@ import ProcessConfig
 /// - `ExecCondition=cgipool gate ...` checks, when the dependent starts, that each
 ///   dependency really is healthy, started or completed: it waits while a dependency is
 ///   still starting or being restarted by systemd, and exits 1 when one failed, which
-///   skips the dependent without failing it (no `Restart=`, no start-limit);
+///   skips the dependent without failing it (no `Restart=`, no start-limit); it runs outside
+///   the unit's sandbox (`+`), since it must reach the manager's bus;
 /// - `PartOf=` (`restart: true`) makes the dependency's stops and restarts, automatic
 ///   restarts after a crash included, stop and restart the dependent.
 enum DependencyMapper {
@@ -50,7 +51,10 @@ enum DependencyMapper {
     }
     argv += ["--timeout", Seconds.text(gateTimeout(context) ?? 0)]
     if let bus = context.options.busAddress { argv += ["--bus", bus] }
-    return ExecCommand(path: gate, argv: argv)
+    // Privileged (`+`): the gate talks to the manager's bus, which the process's sandbox
+    // (PrivateTmp=, ProtectSystem=, PrivateUsers=, address families) would hide or refuse.
+    // It only reads unit states; the dependent's own command still runs sandboxed.
+    return ExecCommand(path: gate, argv: argv, privileged: true)
   }
 
   /// The `cgipool gate` option of a condition.

@@ -9,11 +9,23 @@ public struct ExecCommand: Sendable, Equatable {
   public var argv: [String]
   /// Whether a non-zero exit is ignored (systemd's `-` prefix).
   public var ignoreFailure: Bool
+  /// Whether the command runs outside the unit's sandbox and user (systemd's `+` prefix,
+  /// the `privileged` flag of `Exec*Ex` over the bus): for cgipool's own helpers, such as
+  /// the dependency gate, which must reach the manager's bus that the sandbox hides.
+  public var privileged: Bool
 
   /// Creates a command.
-  public init(path: String, argv: [String], ignoreFailure: Bool = false) {
+  public init(path: String, argv: [String], ignoreFailure: Bool = false, privileged: Bool = false) {
     self.path = path
     self.argv = argv
     self.ignoreFailure = ignoreFailure
+    self.privileged = privileged
+  }
+}
+
+extension ExecCommand {
+  /// The flags of the `Exec*Ex` bus properties, as systemd names them (`exec_command_flags_to_strv`).
+  public var busFlags: [String] {
+    (ignoreFailure ? ["ignore-failure"] : []) + (privileged ? ["privileged"] : [])
   }
 }
