@@ -43,6 +43,8 @@ public struct ProcessSpec: Sendable, Equatable {
   public var pidFile: String?
   /// The process's hardening: its `sandbox` over the pool's.
   public var sandbox: Sandbox
+  /// The resources systemd caps for the process (`limits`); empty: unlimited.
+  public var limits = Limits()
 
   /// Whether `start` waits `settleTime` before calling the process up: a health check is the
   /// better proof, and a `restart_policy: no` process's successful exit is its completion.

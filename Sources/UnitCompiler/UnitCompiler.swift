@@ -92,7 +92,7 @@ public struct UnitCompiler: Sendable {
   /// The service of one process: every mapper's contribution, in a fixed order.
   static func service(_ context: MappingContext) -> UnitDefinition {
     var mapped = MappedSettings()
-    for mapper in [DependencyMapper.map, HealthMapper.map, RestartMapper.map, ExecMapper.map, StopMapper.map, SandboxMapper.map] {
+    for mapper in [DependencyMapper.map, HealthMapper.map, RestartMapper.map, ExecMapper.map, StopMapper.map, LimitsMapper.map, SandboxMapper.map] {
       mapped.append(mapper(context))
     }
     // Keep [Unit] keys grouped in a readable order whichever mapper produced them.

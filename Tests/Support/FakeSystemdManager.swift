@@ -286,8 +286,13 @@ public final class FakeSystemdManager: SystemdManaging {
   /// --completed U ...`), or nil without one.
   private func gate(of unit: String) -> DependencyGate? {
     guard let definition = definitions[unit] else { return nil }
-    for entry in definition.properties where entry.name == "ExecCondition" {
-      guard case .commands(let commands) = entry.value else { continue }
+    // The gate runs privileged, so it travels as `ExecConditionEx` (flags); plain form kept too.
+    for entry in definition.properties where entry.name == "ExecCondition" || entry.name == "ExecConditionEx" {
+      let commands: [ExecCommand]
+      switch entry.value {
+      case .commands(let list), .flaggedCommands(let list): commands = list
+      default: continue
+      }
       for command in commands where command.argv.dropFirst().first == "gate" {
         let conditions: [String: Dependency.Condition] = [
           "--healthy": .healthy, "--started": .started, "--completed": .completedSuccessfully,

@@ -38,6 +38,38 @@ import Testing
     }}
     """
 
+  /// A limit the manager cannot apply is said at start (on stderr, exit 0); one it applies is
+  /// not. Judged here from the process's own cgroups, not from cgipool's word.
+  @Test func startWarnsAboutLimitsTheManagerCannotEnforce() throws {
+    let scratch = try Scratch(
+      """
+      {"name": "clilim", "processes": {
+        "capped": {"command": ["sleep", "300"], "limits": {"memory": "64M", "nofile": 512}}
+      }}
+      """)
+    defer { scratch.tearDown() }
+    let start = try scratch.run(["start"])
+    #expect(start.status == 0, "\(start)")
+    let json = try scratch.run(["status", "--json"])
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let process = try #require((document["processes"] as? [[String: Any]])?.first)
+    let pid = try #require(process["mainPID"] as? Int, "\(json)")
+    let cgroups = try String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8).split(separator: "\n")
+    let enforced: Bool
+    if let memory = cgroups.first(where: { $0.split(separator: ":").dropFirst().first?.split(separator: ",").contains("memory") == true }) {
+      // cgroup v1: the memory hierarchy places the process in its unit's own cgroup only when
+      // the manager has that controller.
+      enforced = memory.hasSuffix("/clilim-capped.service")
+    } else {
+      let unified = try #require(cgroups.first { $0.hasPrefix("0::") }).dropFirst(3)
+      enforced = FileManager.default.fileExists(atPath: "/sys/fs/cgroup\(unified)/memory.max")
+    }
+    let warning = "warning: capped: limits.memory is not enforced: the manager has no memory cgroup controller"
+    #expect(start.stderr.contains(warning) == !enforced, "\(start)")
+    // nofile is a process limit, not a cgroup one: always applied, never warned about.
+    #expect(!start.stderr.contains("limits.nofile"), "\(start)")
+  }
+
   @Test func startStatusStopThroughTheBinary() throws {
     let scratch = try Scratch(Self.json)
     defer { scratch.tearDown() }

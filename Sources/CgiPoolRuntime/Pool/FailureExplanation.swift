@@ -47,6 +47,8 @@ enum FailureExplanation {
       }
     case .signal, .coreDump:
       parts.append("killed by signal \(state.execMainStatus)")
+    case .oomKill:
+      parts.append(PoolRuntime.oomNote(spec))
     case .timeout:
       if let check = spec.healthCheck {
         parts.append("health probe did not pass within \(spec.startupDelay + check.timeout)s")

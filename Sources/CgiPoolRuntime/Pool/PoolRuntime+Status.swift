@@ -46,6 +46,8 @@ extension PoolRuntime {
         status.note = "restart_policy no: the process ran and ended successfully"
       } else if let state, state.hitStartLimit(policy: pool.processes[process]!.restartPolicy) {
         status.note = "crashed too often: start limit hit (\(StartLimit.summary)), systemd gave up; `cgipool start` tries again"
+      } else if let state, state.result == .oomKill {
+        status.note = Self.oomNote(pool.processes[process]!) + (state.subState == .autoRestart ? "; waiting to restart" : "")
       } else if let state, state.activeState == .failed, state.result == .timeout, state.execMainCode == 2,
         state.execMainStatus == SIGKILL, state.activeEnterMonotonic >= state.mainStartMonotonic, state.mainStartMonotonic > 0
       {
@@ -73,6 +75,14 @@ extension PoolRuntime {
       processes.append(status)
     }
     return PoolStatus(pool: pool.name, manager: manager.managerDescription, processes: processes)
+  }
+
+  /// What an OOM kill means for `spec`, in the user's words.
+  static func oomNote(_ spec: ProcessSpec) -> String {
+    if let bytes = spec.limits.memoryBytes {
+      return "killed by the kernel's OOM killer: it used more than its limits.memory (\(bytes) bytes)"
+    }
+    return "killed by the kernel's OOM killer (the machine or its cgroup ran out of memory)"
   }
 
   /// CLOCK_MONOTONIC in microseconds, the clock of systemd's `*Monotonic` timestamps.

@@ -262,6 +262,8 @@ public final class BusSystemdManager: SystemdManaging {
     "ExecStartPost",
     // What `analyze` draws.
     "InactiveExitTimestampMonotonic",
+    // What `start` reads to tell whether limits are enforced.
+    "ControlGroup",
   ]
 
   /// Reads the properties of the unit at `path`: one `GetAll` over every interface, decoding only
@@ -316,6 +318,7 @@ public final class BusSystemdManager: SystemdManaging {
     state.timeoutStopMicroseconds = properties["TimeoutStopUSec"]?.uint64Value ?? 0
     state.requires = (properties["Requires"]?.arrayValues ?? []).compactMap(\.stringValue)
     state.mainStartRealtime = properties["ExecMainStartTimestamp"]?.uint64Value ?? 0
+    state.controlGroup = properties["ControlGroup"]?.stringValue ?? ""
     return state
   }
 

@@ -53,6 +53,9 @@ public struct UnitState: Sendable, Equatable {
   /// Wall-clock µs since the epoch when the current main process started, 0 if never
   /// (`ExecMainStartTimestamp`): env files edited later are not in its environment.
   public var mainStartRealtime: UInt64 = 0
+  /// The unit's cgroup (`ControlGroup`), relative to the cgroup file system's root; empty when
+  /// it has none or the snapshot did not read it (`unitStates` leaves it out).
+  public var controlGroup = ""
 
   /// Creates a state snapshot.
   public init(

@@ -33,6 +33,10 @@ public struct NumberRule: Sendable, Equatable {
   static let unbounded = NumberRule(minimum: -.infinity, maximum: .infinity)
   /// A log file's size cap: 64 KiB to 1 TiB, in bytes.
   static let logSize = NumberRule(minimum: 65536, maximum: 1_099_511_627_776, integer: true, unit: "bytes")
+  /// Processes and threads of one cgroup (`TasksMax=`): 1 to 4,194,304 (the kernel's pid_max limit).
+  static let tasks = NumberRule(minimum: 1, maximum: 4_194_304, integer: true, unit: nil)
+  /// Open files per process (`LimitNOFILE=`): 1 to 1,073,741,816 (the kernel's nr_open limit).
+  static let openFiles = NumberRule(minimum: 1, maximum: 1_073_741_816, integer: true, unit: nil)
   /// Failed checks in a row: 1 to 100.
   static let failureThreshold = NumberRule(minimum: 1, maximum: 100, integer: true, unit: nil)
 }

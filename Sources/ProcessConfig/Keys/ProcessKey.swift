@@ -16,6 +16,8 @@ public enum ProcessKey: String, ConfigKey {
   case healthCheck = "health_check"
   /// `host`: the machine the process runs on, a name from the pool's `hosts`.
   case host
+  /// `limits`: memory, CPU, tasks and open files systemd caps.
+  case limits
   /// `pid_file`: where a forking process writes its daemon's PID.
   case pidFile = "pid_file"
   /// `restart_delay`: seconds before a restart.
@@ -63,6 +65,10 @@ public enum ProcessKey: String, ConfigKey {
       ConfigKeyInfo(
         "The machine the process runs on: a name from the pool's hosts; null: this machine.",
         type: .string, defaultValue: .null)
+    case .limits:
+      ConfigKeyInfo(
+        "Resources systemd caps for the process: memory (MemoryMax=), cpu (CPUQuota=), tasks (TasksMax=), nofile (LimitNOFILE=); absent: unlimited.",
+        type: .object(keys: LimitsKey.names), defaultValue: .null)
     case .pidFile:
       ConfigKeyInfo(
         "Where a forking process writes its daemon's PID, relative to cwd; only with type forking.",

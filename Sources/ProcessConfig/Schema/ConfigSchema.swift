@@ -1,5 +1,5 @@
 /// The JSON Schema of `process_config.json`, generated from the validator's own key enums
-/// (`PoolKey`, `ProcessKey`, `HealthCheckKey`, `SandboxKey`, `DependencyKey`: descriptions, types, defaults, bounds, enums) and
+/// (`PoolKey`, `ProcessKey`, `HealthCheckKey`, `LimitsKey`, `SandboxKey`, `DependencyKey`: descriptions, types, defaults, bounds, enums) and
 /// from `NameRules`' patterns, so it cannot name a key the validator refuses or miss one it takes.
 ///
 /// The schema is for editors: it catches what a schema can see (unknown keys, types, bounds, names,
@@ -93,8 +93,12 @@ public enum ConfigSchema {
         members.append(.init("additionalProperties", .object([.init("type", .string("string")), .init("pattern", .string(NameRules.noNULPattern))])))
       }
     case .object(let names):
-      guard names == HealthCheckKey.names else { preconditionFailure("no key enum for object keys \(names)") }
-      var object = objectMembers(HealthCheckKey.self)
+      var object: [JSONOutput.Member]
+      switch names {
+      case HealthCheckKey.names: object = objectMembers(HealthCheckKey.self)
+      case LimitsKey.names: object = objectMembers(LimitsKey.self)
+      default: preconditionFailure("no key enum for object keys \(names)")
+      }
       if nullable { object[0] = .init("type", typeName("object", nullable: true)) }
       members += object
     case .stringOrObjectArray(let names):
@@ -117,6 +121,7 @@ public enum ConfigSchema {
   /// The pattern a string key's value must match: the pool name's rule, or "no NUL".
   private static func stringPattern<Key: ConfigKey>(for key: Key) -> String {
     if let key = key as? PoolKey, key == .name { return NameRules.poolNamePattern }
+    if let key = key as? LimitsKey, let pattern = key.pattern { return pattern }
     return NameRules.noNULPattern
   }
 

@@ -70,6 +70,9 @@ extension ConfigValidator {
     if let value = object[ProcessKey.host] {
       spec.host = take(processHost(value, at: path.appending(ProcessKey.host), hostNames: hostNames), default: nil)
     }
+    if let value = object[ProcessKey.limits], value != .null {
+      spec.limits = take(limits(value, at: path.appending(ProcessKey.limits)), default: Limits())
+    }
     if let value = object[ProcessKey.sandbox] {
       if let overrides = sandboxOverrides(value, at: path.appending(ProcessKey.sandbox)) {
         sandboxOverrides[name] = overrides

@@ -77,6 +77,9 @@ public enum TransientUnitBuilder {
     case .bool(let flag): return .bool(flag)
     case .microseconds(let usec): return .uint64(usec)
     case .count(let count): return .uint32(count)
+    case .integer(let number): return .uint64(number)
+    // 100 % of one core is one second of CPU time per second.
+    case .cpuQuota(let percent): return .uint64(percent * 10_000)
     case .signal(let number): return .int32(number)
     case .exec(let command):
       return .commands([

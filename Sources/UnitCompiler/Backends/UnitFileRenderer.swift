@@ -68,7 +68,7 @@ public struct UnitFileRenderer: Sendable {
     // Each Mustache variable costs several dynamic casts; at 10,000 units a loop over sections
     // and lines cost more than the rest of the compile, so the body arrives as one string.
     let settings = unit.sections.map { section in
-      section.settings.map { "\($0.key)=\(UnitFileSyntax.render($0.value))" }.joined(separator: "\n")
+      section.settings.filter(\.inFile).map { "\($0.key)=\(UnitFileSyntax.render($0.value))" }.joined(separator: "\n")
     }
     let body = zip(unit.sections, settings).map { section, lines in "\n[\(section.name)]\n\(lines)" }
       .joined(separator: "\n")

@@ -66,6 +66,8 @@ public enum UnitFileSyntax {
     case .bool(let flag): return flag ? "yes" : "no"
     case .microseconds(let usec): return duration(usec)
     case .count(let count): return String(count)
+    case .integer(let number): return String(number)
+    case .cpuQuota(let percent): return "\(percent)%"
     case .signal(let number): return signalName(number)
     case .exec(let exec): return command(exec)
     case .environment(let name, let value): return quoteLiteral(name + "=" + value)

@@ -7,6 +7,9 @@ public struct UnitSetting: Sendable, Equatable {
   public var busProperty: String?
   /// The value.
   public var value: UnitValue
+  /// Whether a unit file carries the setting; `false` for a bus property that a file sets
+  /// through another key's line (`LimitNOFILE=` sets both limits; the bus has `LimitNOFILESoft`).
+  public var inFile = true
 
   /// Creates a setting whose D-Bus property has the key's name (`Restart`, `ExecStart`).
   public init(_ key: String, _ value: UnitValue) {
@@ -20,6 +23,13 @@ public struct UnitSetting: Sendable, Equatable {
     self.key = key
     self.value = value
     self.busProperty = busProperty
+  }
+
+  /// A property only a transient unit carries: the file's `key=` line already covers it.
+  public static func busOnly(_ key: String, _ value: UnitValue, busProperty: String) -> UnitSetting {
+    var setting = UnitSetting(key, value, busProperty: busProperty)
+    setting.inFile = false
+    return setting
   }
 
   /// A setting only a unit file has (`[Install] WantedBy=`): no transient unit carries it.

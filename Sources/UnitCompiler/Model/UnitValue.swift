@@ -12,6 +12,11 @@ public enum UnitValue: Sendable, Equatable {
   case microseconds(UInt64)
   /// An unsigned count; D-Bus `u`.
   case count(UInt32)
+  /// A 64-bit amount (bytes, tasks, open files); D-Bus `t`.
+  case integer(UInt64)
+  /// A CPU quota in percent of one core: `50%` in a file; over D-Bus the CPU time allowed per
+  /// second of wall time, in microseconds (`CPUQuotaPerSecUSec`, `t`).
+  case cpuQuota(percent: UInt64)
   /// A signal number; the file shows its name, D-Bus sends `i`.
   case signal(Int32)
   /// A command line; repeated keys accumulate (D-Bus `a(sasb)`).

@@ -78,6 +78,13 @@ struct Start: ParsableCommand {
       throw ExitCode.failure
     }
     print(StartOutput.summary(report, elapsed: clock.now - began))
+    // systemd accepts MemoryMax= and friends without the controller to apply them: say so
+    // rather than let a limit be silently ignored. Only this machine's cgroups can be read.
+    if session.located.endpoint.kind != .remote, !Interrupts.requested {
+      for limit in (try? session.runtime.unenforcedLimits(processes)) ?? [] {
+        printError("warning: \(limit.message)")
+      }
+    }
     if Interrupts.requested {
       // The interrupted start stopped what it submitted; a manager it started is idle now.
       try Monitor.stopPrivateManagerIfStartedHere(session)

@@ -13,7 +13,8 @@ import UnitCompiler
   static let unitKeys = ["Description", "Requires", "After", "PartOf", "Wants", "StartLimitIntervalUSec", "StartLimitBurst", "CollectMode"]
   static let serviceKeys = [
     "Type", "Slice", "WorkingDirectory", "Environment", "ExecCondition", "ExecStart", "ExecStartPost", "Restart", "RestartUSec",
-    "TimeoutStartUSec", "TimeoutStopUSec", "KillMode", "KillSignal", "SendSIGKILL",
+    "TimeoutStartUSec", "TimeoutStopUSec", "KillMode", "KillSignal", "SendSIGKILL", "ExecConditionEx",
+    "MemoryMax", "CPUQuotaPerSecUSec", "TasksMax", "LimitNOFILE", "LimitNOFILESoft",
   ] + sandboxKeys
   /// Every property the sandbox sets: both back ends must leave the manager with the same values.
   static let sandboxKeys = [
@@ -28,6 +29,7 @@ import UnitCompiler
   static let json = """
     {"name": "agree", "processes": {
       "base": {"command": ["sleep", "300"], "env": {"A": "50% $HOME \\"q\\""}, "restart_policy": "always",
+        "limits": {"memory": "64M", "cpu": "150%", "tasks": 32, "nofile": 2048},
         "restart_delay": 0.5, "stop_timeout": 3,
         "health_check": {"type": "command", "target": "test -d /", "timeout": 2, "interval": 30}},
       "mid": {"command": ["sleep", "301"], "depends_on": ["base"], "startup_delay": 0.1,
@@ -66,10 +68,13 @@ import UnitCompiler
     return .array("s", entries.sorted { ($0.stringValue ?? "") < ($1.stringValue ?? "") })
   }
 
-  /// `a(sasbttttuii)` exec entries reduced to path, argv and ignore-failure.
+  /// `a(sasbttttuii)` exec entries reduced to path, argv and ignore-failure; `a(sasasttttuii)`
+  /// (`Exec*Ex`) entries to path, argv and flags.
   static func configurationOnly(_ value: BusValue) -> BusValue {
-    guard case .array(let signature, let entries) = value, signature.hasPrefix("(sasb") else { return value }
-    return .array("(sasb)", entries.map { entry in .struct(Array((entry.structFields ?? []).prefix(3))) })
+    guard case .array(let signature, let entries) = value else { return value }
+    let kept = signature.hasPrefix("(sasas") ? "(sasas)" : signature.hasPrefix("(sasb") ? "(sasb)" : nil
+    guard let kept else { return value }
+    return .array(kept, entries.map { entry in .struct(Array((entry.structFields ?? []).prefix(3))) })
   }
 
   @Test func unitFilesAndTransientUnitsMatch() throws {
@@ -106,6 +111,14 @@ import UnitCompiler
       #expect(once["ProtectSystem"] == .string("strict"))
       #expect(once["NoNewPrivileges"] == .bool(true))
       #expect(once["PrivateUsers"] == .bool(false), "a kept capability needs the host's user namespace")
+      // The dependency gate runs outside the sandbox ('+', the privileged flag), through both back ends.
+      let gateFlags = once["ExecConditionEx"]?.arrayValues?.first?.structFields?[2].arrayValues?.compactMap(\.stringValue)
+      #expect(gateFlags == ["privileged"], "\(String(describing: once["ExecConditionEx"]))")
+      let limited = try #require(fromBus["agree-base.service"])
+      #expect(limited["MemoryMax"] == .uint64(64 << 20))
+      #expect(limited["CPUQuotaPerSecUSec"] == .uint64(1_500_000))
+      #expect(limited["TasksMax"] == .uint64(32))
+      #expect(limited["LimitNOFILE"] == .uint64(2048))
       #expect(once["MemoryDenyWriteExecute"] == .bool(false))
       #expect(once["CapabilityBoundingSet"] == .uint64(Capability.netBindService.bit))
       #expect(once["AmbientCapabilities"] == .uint64(Capability.netBindService.bit))
