@@ -7,10 +7,12 @@ Standard library only.
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.error
@@ -249,6 +251,91 @@ class LifecycleTests(unittest.TestCase):
       with self.subTest(service=name):
         self.assertEqual(self.services.stop(name), 0, self.services.log(name))
         self.assertIn("stopping", self.services.log(name))
+
+  def slow_cgi_dir(self, seconds):
+    """A cgi-bin folder with slow.cgi, which answers after `seconds`."""
+    folder = tempfile.mkdtemp(prefix="cgipool-demo-slow-")
+    self.addCleanup(shutil.rmtree, folder, True)
+    path = os.path.join(folder, "slow.cgi")
+    with open(path, "w") as script:
+      script.write(f"#!/bin/sh\nsleep {seconds}\nprintf 'Content-Type: text/plain\\r\\n\\r\\nfinished\\n'\n")
+    os.chmod(path, 0o755)
+    return folder
+
+  def fetch_in_background(self, url):
+    """Starts fetching url in a thread; returns a dict that gets `answer` or `error`."""
+    result = {}
+
+    def run():
+      try:
+        result["answer"] = fetch(url, timeout=DEADLINE)
+      except Exception as error:  # the test reports it
+        result["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    result["thread"] = thread
+    return result
+
+  def wait_for_log(self, name, text):
+    end = time.monotonic() + DEADLINE
+    while time.monotonic() < end:
+      if text in self.services.log(name):
+        return
+      time.sleep(0.05)
+    self.fail(f"{name} never logged {text!r}:\n{self.services.log(name)}")
+
+  @staticmethod
+  def with_descendants(pid):
+    """pid and every process below it, from /proc: what systemd's stop signals (KillMode=control-group)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+      if entry.isdigit():
+        try:
+          with open(f"/proc/{entry}/stat") as stat:
+            parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+          continue
+    found, queue = [pid], [pid]
+    while queue:
+      parent = queue.pop()
+      children = [child for child, ppid in parents.items() if ppid == parent]
+      found += children
+      queue += children
+    return found
+
+  def test_sigterm_lets_a_request_in_flight_finish(self):
+    """A worker and a proxy stopped mid-request answer it before they exit 0 (graceful drain)."""
+    worker_port, manager_port, proxy_port = free_port(), free_port(), free_port()
+    # One after the other: the manager's first check must already find the worker up.
+    self.services.start("worker", "workers/sample_hello_cgi.py", "--port", str(worker_port),
+                        "--cgi-dir", self.slow_cgi_dir(1.5))
+    self.services.wait_healthy("worker", f"http://127.0.0.1:{worker_port}/health")
+    self.services.start("manager", "pool/manager.py", "--port", str(manager_port),
+                        "--worker", f"w=http://127.0.0.1:{worker_port}")
+    self.services.wait_healthy("manager", f"http://127.0.0.1:{manager_port}/health")
+    self.services.start("proxy", "proxy/proxy.py", "--port", str(proxy_port),
+                        "--manager", f"http://127.0.0.1:{manager_port}")
+    self.services.wait_healthy("proxy", f"http://127.0.0.1:{proxy_port}/health")
+    for stopped, url in (("proxy", f"http://127.0.0.1:{proxy_port}/cgi-bin/slow.cgi"),
+                         ("worker", f"http://127.0.0.1:{worker_port}/cgi-bin/slow.cgi")):
+      with self.subTest(stopped=stopped):
+        request = self.fetch_in_background(url)
+        # The request is in flight once the worker has started the script.
+        time.sleep(0.5)
+        # As systemd stops a unit: SIGTERM to the service and every process it started.
+        targets = self.with_descendants(self.services.processes[stopped].pid)
+        if stopped == "worker":
+          self.assertGreater(len(targets), 1, "the CGI script should be running")
+        for pid in targets:
+          os.kill(pid, signal.SIGTERM)
+        self.wait_for_log(stopped, "draining")
+        request["thread"].join(DEADLINE)
+        self.assertNotIn("error", request, self.services.log(stopped))
+        status, _, body = request["answer"]
+        self.assertEqual((status, body), (200, "finished\n"), self.services.log(stopped))
+        # It exits by itself once drained: no second signal.
+        self.assertEqual(self.services.processes[stopped].wait(DEADLINE), 0, self.services.log(stopped))
 
   def test_proxy_health_fails_without_manager(self):
     proxy_port = free_port()

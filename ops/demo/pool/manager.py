@@ -19,7 +19,6 @@ import argparse
 import http.server
 import json
 import os
-import signal
 import socket
 import sys
 import threading
@@ -27,11 +26,14 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import serving  # noqa: E402
+
 DEFAULT_WORKERS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "workers.json")
 
 
 def log(line, stream=sys.stdout):
-  print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} pool_manager {line}", file=stream, flush=True)
+  serving.log("pool_manager", line, stream)
 
 
 def load_workers(args):
@@ -106,7 +108,7 @@ class Pool:
       return [dict(self.state[name]) for name in sorted(self.state)]
 
 
-class ManagerHandler(http.server.BaseHTTPRequestHandler):
+class ManagerHandler(serving.DrainingHandlerMixin, http.server.BaseHTTPRequestHandler):
   protocol_version = "HTTP/1.1"
   server_version = "cgipool-demo-manager/1.0"
   timeout = 30
@@ -144,13 +146,14 @@ class ManagerHandler(http.server.BaseHTTPRequestHandler):
     log(f"error: {format % args}", sys.stderr)
 
 
-class ManagerServer(http.server.ThreadingHTTPServer):
+class ManagerServer(serving.DrainingServerMixin, http.server.ThreadingHTTPServer):
   daemon_threads = True
 
   def __init__(self, address, pool):
     if ":" in address[0]:
       self.address_family = socket.AF_INET6
     super().__init__(address, ManagerHandler)
+    self.init_draining()
     self.pool = pool
 
 
@@ -184,30 +187,16 @@ def main(argv=None):
     print(f"pool_manager: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr, flush=True)
     return 1
 
-  stop = threading.Event()
-
-  def on_signal(signum, frame):
-    stop.set()
-
-  signal.signal(signal.SIGTERM, on_signal)
-  signal.signal(signal.SIGINT, on_signal)
-
   def check_loop():
-    while not stop.is_set():
+    while True:
+      time.sleep(args.interval)
       pool.check_all()
-      stop.wait(args.interval)
 
   # The first check runs before the first request can arrive, so /workers is never all "not checked".
   pool.check_all()
-  threading.Thread(target=lambda: stop.wait(args.interval) or check_loop(), daemon=True).start()
-  threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
-  log(f"listening on http://{args.host}:{server.server_address[1]} with workers "
-      + ", ".join(f"{name}={url}" for name, url in workers))
-  while not stop.wait(1.0):
-    pass
-  log("stopping")
-  server.shutdown()
-  server.server_close()
+  threading.Thread(target=check_loop, daemon=True).start()
+  log("workers " + ", ".join(f"{name}={url}" for name, url in workers))
+  serving.serve_until_signalled(server, "pool_manager")
   return 0
 
 

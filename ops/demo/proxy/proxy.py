@@ -18,7 +18,6 @@ import argparse
 import http.client
 import http.server
 import json
-import signal
 import socket
 import sys
 import threading
@@ -26,6 +25,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import os
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import serving  # noqa: E402
 
 #: Headers that belong to one connection and are not forwarded (RFC 9110 section 7.6.1).
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
@@ -35,7 +38,7 @@ MAX_BODY = 10 * 1024 * 1024
 
 
 def log(line, stream=sys.stdout):
-  print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} proxy {line}", file=stream, flush=True)
+  serving.log("proxy", line, stream)
 
 
 class WorkerDirectory:
@@ -88,7 +91,7 @@ class WorkerDirectory:
       return False, {"error": str(getattr(error, "reason", error))}
 
 
-class ProxyHandler(http.server.BaseHTTPRequestHandler):
+class ProxyHandler(serving.DrainingHandlerMixin, http.server.BaseHTTPRequestHandler):
   protocol_version = "HTTP/1.1"
   server_version = "cgipool-demo-proxy/1.0"
   timeout = 30
@@ -222,13 +225,14 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
     log(f"error: {format % args}", sys.stderr)
 
 
-class ProxyServer(http.server.ThreadingHTTPServer):
+class ProxyServer(serving.DrainingServerMixin, http.server.ThreadingHTTPServer):
   daemon_threads = True
 
   def __init__(self, address, directory, upstream_timeout):
     if ":" in address[0]:
       self.address_family = socket.AF_INET6
     super().__init__(address, ProxyHandler)
+    self.init_draining()
     self.directory = directory
     self.upstream_timeout = upstream_timeout
 
@@ -248,21 +252,8 @@ def main(argv=None):
     print(f"proxy: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr, flush=True)
     return 1
 
-  stop = threading.Event()
-
-  def on_signal(signum, frame):
-    stop.set()
-
-  signal.signal(signal.SIGTERM, on_signal)
-  signal.signal(signal.SIGINT, on_signal)
-  # serve_forever runs in a thread because shutdown() must be called from another thread.
-  threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
-  log(f"listening on http://{args.host}:{server.server_address[1]}, manager {directory.manager_url}")
-  while not stop.wait(1.0):
-    pass
-  log("stopping")
-  server.shutdown()
-  server.server_close()
+  log(f"manager {directory.manager_url}")
+  serving.serve_until_signalled(server, "proxy")
   return 0
 
 

@@ -13,13 +13,15 @@ import argparse
 import http.server
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from serving import DrainingHandlerMixin, DrainingServerMixin, serve_until_signalled  # noqa: E402
 
 #: The folder of the CGI scripts: ops/demo/cgi-bin, found from this file so any cwd works.
 DEFAULT_CGI_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "cgi-bin")
@@ -75,7 +77,7 @@ def parse_cgi_output(output):
   return status, reason, kept, body
 
 
-class CgiHost(http.server.ThreadingHTTPServer):
+class CgiHost(DrainingServerMixin, http.server.ThreadingHTTPServer):
   """The HTTP server of one worker; holds its settings and its running CGI children."""
 
   daemon_threads = True
@@ -84,6 +86,7 @@ class CgiHost(http.server.ThreadingHTTPServer):
     if ":" in address[0]:
       self.address_family = socket.AF_INET6
     super().__init__(address, CgiHandler)
+    self.init_draining()
     self.name = name
     self.cgi_dir = os.path.abspath(cgi_dir)
     self.index_script = index_script
@@ -120,7 +123,7 @@ class CgiHost(http.server.ThreadingHTTPServer):
         pass
 
 
-class CgiHandler(http.server.BaseHTTPRequestHandler):
+class CgiHandler(DrainingHandlerMixin, http.server.BaseHTTPRequestHandler):
   """Routes one request: /health, / or /cgi-bin/<script>."""
 
   protocol_version = "HTTP/1.1"
@@ -163,7 +166,10 @@ class CgiHandler(http.server.BaseHTTPRequestHandler):
     body = self.rfile.read(length) if length else b""
     env = self.cgi_environment(script, script_path, path_info, query, length)
     try:
-      child = subprocess.Popen([script_path], cwd=self.server.cgi_dir, env=env,
+      # The script starts with SIGTERM ignored (kept across exec): systemd's stop sends SIGTERM to
+      # every process of the unit at once, and a script in flight must live to finish its answer
+      # while the worker drains. The worker still ends it: CGI timeout, or stop_children at exit.
+      child = subprocess.Popen(["/bin/sh", "-c", 'trap "" TERM; exec "$0"', script_path], cwd=self.server.cgi_dir, env=env,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as error:
       self.log_error("cannot run %s: %s", script, error)
@@ -255,27 +261,6 @@ class CgiHandler(http.server.BaseHTTPRequestHandler):
     # Problems go to stderr so stdout keeps exactly one line per request.
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
     print(f"{stamp} {self.server.name} error: {format % args}", file=sys.stderr, flush=True)
-
-
-def serve_until_signalled(server, name):
-  """Serves until SIGTERM or SIGINT, then shuts down and returns (the caller exits 0)."""
-  stop = threading.Event()
-
-  def on_signal(signum, frame):
-    stop.set()
-
-  signal.signal(signal.SIGTERM, on_signal)
-  signal.signal(signal.SIGINT, on_signal)
-  # serve_forever runs in a thread because shutdown() must be called from another thread.
-  thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-  thread.start()
-  host, port = server.server_address[:2]
-  print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {name} listening on http://{host}:{port}", flush=True)
-  while not stop.wait(1.0):
-    pass
-  print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {name} stopping", flush=True)
-  server.shutdown()
-  server.server_close()
 
 
 def main(name, default_port, index_script, argv=None):
