@@ -50,25 +50,10 @@ public struct HealthStateFile: Sendable {
     if mkdir(directory, 0o755) != 0 && errno != EEXIST {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
-    let temporary = path + ".tmp"
-    // O_NOFOLLOW and O_EXCL after an unlink: a link planted in the folder is never written through.
-    unlink(temporary)
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if written < 0 && errno == EINTR { continue }
-      guard written > 0 else {
-        let code = errno
-        close(fd)
-        unlink(temporary)
-        throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
-      }
-      offset += written
+    do {
+      try Posix.writeAtomically(Array(text.utf8), to: path, mode: 0o644)
+    } catch {
+      throw POSIXError(POSIXErrorCode(rawValue: error.errno) ?? .EIO)
     }
-    close(fd)
-    guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
   }
 }

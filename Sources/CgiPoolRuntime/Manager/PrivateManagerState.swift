@@ -38,30 +38,11 @@ public struct PrivateManagerState: Codable, Sendable, Equatable {
     } catch {
       throw .fileSystem(operation: "write", path: path, errno: EIO)
     }
-    // Created 0600 with O_EXCL|O_NOFOLLOW (never written through a planted link) and renamed
-    // over the old file, so a reader never sees half of it.
-    let temporary = path + ".tmp"
-    unlink(temporary)
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw .fileSystem(operation: "create", path: temporary, errno: errno) }
-    let bytes = [UInt8](data)
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if written < 0 && errno == EINTR { continue }
-      guard written > 0 else {
-        let failure = errno
-        close(fd)
-        unlink(temporary)
-        throw .fileSystem(operation: "write", path: temporary, errno: failure)
-      }
-      offset += written
-    }
-    close(fd)
-    guard rename(temporary, path) == 0 else {
-      let failure = errno
-      unlink(temporary)
-      throw .fileSystem(operation: "rename", path: path, errno: failure)
+    // Private (0600): it names the manager's PID and bus; never written through a planted link.
+    do {
+      try Posix.writeAtomically([UInt8](data), to: path, mode: 0o600)
+    } catch {
+      throw .fileSystem(operation: error.operation, path: error.path, errno: error.errno)
     }
   }
 }

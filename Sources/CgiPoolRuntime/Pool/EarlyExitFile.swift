@@ -46,17 +46,7 @@ public struct EarlyExitFile: Sendable {
     }.joined()
     let directory = (path as NSString).deletingLastPathComponent
     if mkdir(directory, 0o755) != 0 && errno != EEXIST { return }
-    let temporary = path + ".tmp"
-    // O_NOFOLLOW and O_EXCL after an unlink: a link planted in the folder is never written through.
-    unlink(temporary)
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { return }
-    let bytes = Array(text.utf8)
-    let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-    close(fd)
-    guard written == bytes.count, rename(temporary, path) == 0 else {
-      unlink(temporary)
-      return
-    }
+    // Best effort: the record only adds words to a later status.
+    try? Posix.writeAtomically(Array(text.utf8), to: path, mode: 0o644)
   }
 }

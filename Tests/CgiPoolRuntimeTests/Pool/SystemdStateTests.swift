@@ -46,8 +46,19 @@ import UnitCompiler
     #expect(
       FailureExplanation.describe(jobResult: .canceled, state: nil, spec: spec)
         == "a concurrent stop ended it (its start job was canceled; the unit is gone)")
-    let odd = UnitState(name: "u", activeState: .failed, result: ServiceResult(rawValue: "oom-kill"))
-    #expect(FailureExplanation.describe(jobResult: .failed, state: odd, spec: spec) == "result oom-kill")
+    // A result this version does not know is said as systemd sent it.
+    let odd = UnitState(name: "u", activeState: .failed, result: ServiceResult(rawValue: "future-result"))
+    #expect(FailureExplanation.describe(jobResult: .failed, state: odd, spec: spec) == "result future-result")
+    // An OOM kill is said in words, with the limit when the process has one.
+    let oom = UnitState(name: "u", activeState: .failed, result: .oomKill)
+    #expect(
+      FailureExplanation.describe(jobResult: .failed, state: oom, spec: spec)
+        == "killed by the kernel's OOM killer (the machine or its cgroup ran out of memory)")
+    var limited = spec
+    limited.limits.memoryBytes = 20 << 20
+    #expect(
+      FailureExplanation.describe(jobResult: .failed, state: oom, spec: limited)
+        == "killed by the kernel's OOM killer: it used more than its limits.memory (20971520 bytes)")
   }
 
   @Test func unknownStatesAreKeptAsSent() {
