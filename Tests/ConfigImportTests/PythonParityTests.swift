@@ -22,18 +22,7 @@ import Testing
 
   /// Runs `script` with the inputs as JSON on stdin; returns its JSON answer per input.
   static func python(_ script: String, inputs: [String]) throws -> [Any] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: inputs))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let data = try PythonScript.run(script, request: inputs)
     return try #require(JSONSerialization.jsonObject(with: data) as? [Any])
   }
 

@@ -157,18 +157,7 @@ import Testing
       print(json.dumps({"results": out}))
       """
     let request: [String: Any] = ["schema": Self.schemaURL.path, "documents": documents]
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: request))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let data = try PythonScript.run(script, request: request)
     let answer = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "python said: \(String(decoding: data, as: UTF8.self))")
     if let error = answer["error"] as? String { Issue.record(Comment(rawValue: error)); return }
     let results = try #require(answer["results"] as? [String: [[Any]]])
