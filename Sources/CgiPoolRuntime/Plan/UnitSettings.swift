@@ -11,8 +11,12 @@ public struct UnitSettings: Sendable, Equatable {
   /// The compared keys, in the order `plan` prints them.
   public static let keys = [
     "ExecStart", "WorkingDirectory", "Environment", "EnvironmentFile", "LoadCredential", "ExecStartPost",
-    "Restart", "RestartSec", "TimeoutStopSec", "Requires",
+    "Restart", "RestartSec", "TimeoutStopSec", "Wants", "After", "PartOf",
   ]
+
+  /// The dependency keys: compared only as far as they name the pool's own services (the
+  /// manager adds its own, such as the slice; a unit file adds the pool's target).
+  static let dependencyKeys: Set<String> = ["Wants", "After", "PartOf"]
 
   /// Each key's values as text (a repeated key has several).
   public var values: [String: [String]]
@@ -29,16 +33,16 @@ public struct UnitSettings: Sendable, Equatable {
       values[key] = definition.values(of: key).map { value in
         switch value {
         // The manager reports argv as it received it over the bus, `$` doubled.
-        case .exec(let command): Self.command(path: command.path, argv: command.argv.map { $0.replacingOccurrences(of: "$", with: "$$") })
+        case .exec(let command): Self.command(path: command.path, argv: command.argv.map(TransientUnitBuilder.doublingDollars))
         case .environment(let name, let text): name + "=" + text
         case .environmentFile(let path, let optional): (optional ? "-" : "") + path
         case .credential(let name, let path): name + ":" + path
         case .microseconds(let usec): UnitFileSyntax.duration(usec)
-        case .unitNames(let names): names.sorted().joined(separator: " ")
+        case .unitNames(let names): names.filter { $0.hasSuffix(".service") }.sorted().joined(separator: " ")
         case .string(let text): text
         default: UnitFileSyntax.render(value)
         }
-      }
+      }.filter { !$0.isEmpty }
     }
     self.init(values)
   }
@@ -46,7 +50,10 @@ public struct UnitSettings: Sendable, Equatable {
   /// What the manager has loaded for `state`; dependencies only on units named in `poolUnits`
   /// (the manager adds its own, such as the slice).
   public init(loaded state: UnitState, poolUnits: Set<String>) {
-    let requires = state.requires.filter(poolUnits.contains).sorted()
+    func dependencies(_ units: [String]) -> [String] {
+      let kept = units.filter(poolUnits.contains).sorted()
+      return kept.isEmpty ? [] : [kept.joined(separator: " ")]
+    }
     self.init([
       "ExecStart": state.execStart.map { Self.command(path: $0.path, argv: $0.argv) },
       "WorkingDirectory": state.workingDirectory.isEmpty ? [] : [state.workingDirectory],
@@ -57,7 +64,9 @@ public struct UnitSettings: Sendable, Equatable {
       "Restart": state.restart.isEmpty ? [] : [state.restart],
       "RestartSec": state.restart == "no" || state.restart.isEmpty ? [] : [UnitFileSyntax.duration(state.restartMicroseconds)],
       "TimeoutStopSec": [UnitFileSyntax.duration(state.timeoutStopMicroseconds)],
-      "Requires": requires.isEmpty ? [] : [requires.joined(separator: " ")],
+      "Wants": dependencies(state.wants),
+      "After": dependencies(state.after),
+      "PartOf": dependencies(state.partOf),
     ])
   }
 

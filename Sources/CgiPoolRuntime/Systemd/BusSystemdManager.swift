@@ -258,7 +258,7 @@ public final class BusSystemdManager: SystemdManaging {
     "Result", "ExecMainCode", "ExecMainStatus", "ExecMainStartTimestampMonotonic", "ExecMainExitTimestampMonotonic",
     "MemoryCurrent", "ExecStart", "Environment", "WorkingDirectory",
     // What `plan` compares.
-    "EnvironmentFiles", "LoadCredential", "Restart", "RestartUSec", "TimeoutStopUSec", "Requires", "ExecMainStartTimestamp",
+    "EnvironmentFiles", "LoadCredential", "Restart", "RestartUSec", "TimeoutStopUSec", "Wants", "After", "PartOf", "ExecMainStartTimestamp",
     "ExecStartPost",
     // What `analyze` draws.
     "InactiveExitTimestampMonotonic",
@@ -316,7 +316,9 @@ public final class BusSystemdManager: SystemdManaging {
     state.restart = properties["Restart"]?.stringValue ?? ""
     state.restartMicroseconds = properties["RestartUSec"]?.uint64Value ?? 0
     state.timeoutStopMicroseconds = properties["TimeoutStopUSec"]?.uint64Value ?? 0
-    state.requires = (properties["Requires"]?.arrayValues ?? []).compactMap(\.stringValue)
+    state.wants = (properties["Wants"]?.arrayValues ?? []).compactMap(\.stringValue)
+    state.after = (properties["After"]?.arrayValues ?? []).compactMap(\.stringValue)
+    state.partOf = (properties["PartOf"]?.arrayValues ?? []).compactMap(\.stringValue)
     state.mainStartRealtime = properties["ExecMainStartTimestamp"]?.uint64Value ?? 0
     state.controlGroup = properties["ControlGroup"]?.stringValue ?? ""
     return state

@@ -48,8 +48,12 @@ public struct UnitState: Sendable, Equatable {
   public var restartMicroseconds: UInt64 = 0
   /// `TimeoutStopUSec`.
   public var timeoutStopMicroseconds: UInt64 = 0
-  /// The units this one `Requires=` (the manager's implicit ones included).
-  public var requires: [String] = []
+  /// The units this one `Wants=` (the manager's implicit ones included).
+  public var wants: [String] = []
+  /// The units this one starts `After=` (the manager's implicit ones included).
+  public var after: [String] = []
+  /// The units this one is `PartOf=`.
+  public var partOf: [String] = []
   /// Wall-clock µs since the epoch when the current main process started, 0 if never
   /// (`ExecMainStartTimestamp`): env files edited later are not in its environment.
   public var mainStartRealtime: UInt64 = 0

@@ -41,7 +41,7 @@ import UnitCompiler
       var state = UnitState(name: definition.name, activeState: .active, subState: .running, mainPID: 100)
       for value in definition.values(of: "ExecStart") {
         if case .exec(let command) = value {
-          state.execStart.append(ExecCommandState(path: command.path, argv: command.argv.map { $0.replacingOccurrences(of: "$", with: "$$") }))
+          state.execStart.append(ExecCommandState(path: command.path, argv: command.argv.map(TransientUnitBuilder.doublingDollars)))
         }
       }
       for value in definition.values(of: "Environment") { if case .environment(let n, let v) = value { state.environment.append(n + "=" + v) } }
@@ -52,8 +52,16 @@ import UnitCompiler
       if case .string(let restart)? = definition.values(of: "Restart").first { state.restart = restart }
       if case .microseconds(let usec)? = definition.values(of: "RestartSec").first { state.restartMicroseconds = usec }
       if case .microseconds(let usec)? = definition.values(of: "TimeoutStopSec").first { state.timeoutStopMicroseconds = usec }
-      state.requires = ["i15plan.slice"]
-      if case .unitNames(let names)? = definition.values(of: "Requires").first { state.requires += names }
+      // The manager adds its own dependencies (the slice, basic.target); a file adds the target.
+      func units(_ key: String) -> [String] {
+        definition.values(of: key).flatMap { value -> [String] in
+          guard case .unitNames(let names) = value else { return [] }
+          return names
+        }
+      }
+      state.wants = units("Wants")
+      state.after = ["i15plan.slice", "basic.target"] + units("After")
+      state.partOf = units("PartOf")
       states[definition.name] = state
     }
     return states
@@ -104,6 +112,25 @@ import UnitCompiler
     #expect(worker.settings.last?.old == ["10s"] && worker.settings.last?.new == ["3s"])
     #expect(worker.settings[1].new == ["-/srv/w.env"])
     #expect(plan.hasChanges)
+  }
+
+  /// A changed `depends_on` is a change of the dependent's `Wants=`/`After=`/`PartOf=`, read
+  /// back only as far as they name the pool's services (the manager adds its own).
+  @Test func aChangedDependencyIsAChange() throws {
+    let before = Self.pool()
+    let after = Self.pool {
+      $0["web"]!.dependencies = [Dependency(process: "api", restart: true)]
+      $0["worker"]!.dependencies = [Dependency(process: "db", condition: .started)]
+    }
+    let plan = PlanDiff.plan(pool: after, compiled: try Self.compile(after), loaded: Self.loaded(try Self.compile(before), running: Self.running))
+    let web = try #require(plan.entries.first { $0.process == "web" })
+    #expect(web.action == .change)
+    #expect(web.settings == [PoolPlan.SettingChange(key: "PartOf", old: [], new: ["i15plan-api.service"])])
+    let worker = try #require(plan.entries.first { $0.process == "worker" })
+    // `started` gives no After=: only Wants= (and the gate) change.
+    #expect(worker.settings.map(\.key) == ["ExecCondition", "Wants"].filter(UnitSettings.keys.contains))
+    #expect(worker.settings.first?.new == ["i15plan-db.service"])
+    #expect(plan.entries.filter { $0.action == .change }.map(\.process) == ["web", "worker"])
   }
 
   @Test func anEditedEnvFileIsAChange() throws {
