@@ -148,6 +148,10 @@ public final class BusSystemdManager: SystemdManaging {
 
   /// `GetUnit` + `GetAll` of the unit (and service) interfaces; `nil` when not loaded.
   public func unitState(_ name: String) throws(SystemdError) -> UnitState? {
+    try Self.retryingInterrupted { () throws(SystemdError) in try self.readUnitState(name) }
+  }
+
+  private func readUnitState(_ name: String) throws(SystemdError) -> UnitState? {
     let path: String
     do {
       path = try manager.getUnit(name)
@@ -167,6 +171,10 @@ public final class BusSystemdManager: SystemdManaging {
   /// the service starts, so reading them back would only cost one `Get` each. Its main start
   /// time is not read either (see `SystemdManaging.unitStates`).
   public func unitStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
+    try Self.retryingInterrupted { () throws(SystemdError) in try self.readUnitStates(names) }
+  }
+
+  private func readUnitStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
     guard !names.isEmpty else { return [:] }
     let loaded = try listed(names)
     var requests: [(path: String, interface: String, name: String)] = []
@@ -214,7 +222,7 @@ public final class BusSystemdManager: SystemdManaging {
   /// One `ListUnitsByPatterns`: states as listed, without runtime properties.
   public func listedStates(_ names: [String]) throws(SystemdError) -> [String: UnitState] {
     var states: [String: UnitState] = [:]
-    for unit in try listed(names) {
+    for unit in try Self.retryingInterrupted({ () throws(SystemdError) in try self.listed(names) }) {
       states[unit.name] = UnitState(listed: unit)
     }
     return states
@@ -399,6 +407,20 @@ public final class BusSystemdManager: SystemdManaging {
     case .stringPairs(let list):
       return .array("(ss)", list.map { .struct([.string($0.first), .string($0.second)]) })
     case .filter(let allow, let list): return .struct([.bool(allow), .strings(list)])
+    }
+  }
+
+  /// Runs a read again when a signal interrupted its call (`EINTR`): a Ctrl+C that reaches the
+  /// monitor while it reads a unit's state must end in the monitor's stop, not in an error. Only
+  /// for reads: sending a read twice changes nothing, a job request twice could.
+  static func retryingInterrupted<T>(_ body: () throws(SystemdError) -> T) throws(SystemdError) -> T {
+    var attempts = 0
+    while true {
+      do {
+        return try body()
+      } catch where error.errno == EINTR && attempts < 5 {
+        attempts += 1
+      }
     }
   }
 
