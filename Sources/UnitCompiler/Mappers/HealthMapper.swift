@@ -92,16 +92,7 @@ enum HealthMapper {
     return UnitDefinition(
       name: names.health, kind: .service,
       sections: [
-        UnitSection(
-          "Unit",
-          [
-            UnitSetting("Description", .string("cgipool \(first.pool.name): liveness checks")),
-            UnitSetting("PartOf", .unitNames([names.target])),
-            UnitSetting(
-              "StartLimitIntervalSec", .microseconds(Seconds.microseconds(StartLimit.interval)),
-              busProperty: "StartLimitIntervalUSec"),
-            UnitSetting("StartLimitBurst", .count(StartLimit.burst)),
-          ]),
+        HelperUnit.unitSection(description: "cgipool \(first.pool.name): liveness checks", names: names),
         UnitSection("Service", service),
       ])
   }

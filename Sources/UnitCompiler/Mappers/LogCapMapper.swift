@@ -49,16 +49,7 @@ enum LogCapMapper {
     return UnitDefinition(
       name: names.logCap, kind: .service,
       sections: [
-        UnitSection(
-          "Unit",
-          [
-            UnitSetting("Description", .string("cgipool \(first.pool.name): log size cap")),
-            UnitSetting("PartOf", .unitNames([names.target])),
-            UnitSetting(
-              "StartLimitIntervalSec", .microseconds(Seconds.microseconds(StartLimit.interval)),
-              busProperty: "StartLimitIntervalUSec"),
-            UnitSetting("StartLimitBurst", .count(StartLimit.burst)),
-          ]),
+        HelperUnit.unitSection(description: "cgipool \(first.pool.name): log size cap", names: names),
         UnitSection("Service", service),
       ])
   }
