@@ -4,9 +4,7 @@ import Testing
 
 /// The key enums are the one source of the validator's keys: their data agrees with what it accepts.
 @Suite struct ConfigKeyTests {
-  private func parse(_ text: String) throws(ConfigError) -> PoolConfig {
-    try ConfigLoader.parse(Array(text.utf8), file: "test.json", baseDirectory: "/base")
-  }
+  private func parse(_ text: String) throws(ConfigError) -> PoolConfig { try ConfigText.parse(text) }
 
   private let command = #""command": ["sleep", "1"]"#
   private let check = #""type": "port", "target": "8080""#

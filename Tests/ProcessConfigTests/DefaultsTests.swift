@@ -5,9 +5,7 @@ import Testing
 
 /// Defaults of omitted fields, and loading from the file system.
 @Suite struct DefaultsTests {
-  private func parse(_ text: String) throws(ConfigError) -> PoolConfig {
-    try ConfigLoader.parse(Array(text.utf8), file: "test.json", baseDirectory: "/base")
-  }
+  private func parse(_ text: String) throws(ConfigError) -> PoolConfig { try ConfigText.parse(text) }
 
   @Test func omittedFieldsTakeTheDocumentedDefaults() throws {
     let config = try parse(#"{"processes": {"only": {"command": ["sleep", "1"]}}}"#)

@@ -3,18 +3,9 @@ import Testing
 
 @Suite("hosts and a process's host")
 struct HostsTests {
-  func parse(_ text: String) throws(ConfigError) -> PoolConfig {
-    try ConfigLoader.parse(Array(text.utf8), file: "hosts.json", baseDirectory: "/base")
-  }
+  func parse(_ text: String) throws(ConfigError) -> PoolConfig { try ConfigText.parse(text, file: "hosts.json") }
 
-  func problems(_ text: String) -> [String] {
-    do {
-      _ = try parse(text)
-      return []
-    } catch {
-      return error.diagnostics.map { "\($0.path): \($0.message)" }
-    }
-  }
+  func problems(_ text: String) -> [String] { ConfigText.problems(text, file: "hosts.json") }
 
   @Test("Hosts map names to [user@]host[:port]; a process names one, or runs here")
   func valid() throws {

@@ -4,18 +4,9 @@ import Testing
 
 /// `sandbox`: levels, the pool default, per-process overrides and every rejection with its path.
 @Suite struct SandboxConfigTests {
-  private func parse(_ text: String) throws(ConfigError) -> PoolConfig {
-    try ConfigLoader.parse(Array(text.utf8), file: "test.json", baseDirectory: "/base")
-  }
+  private func parse(_ text: String) throws(ConfigError) -> PoolConfig { try ConfigText.parse(text) }
 
-  private func problems(_ text: String) -> [String] {
-    do {
-      _ = try parse(text)
-      return []
-    } catch {
-      return error.diagnostics.map { "\($0.path): \($0.message)" }
-    }
-  }
+  private func problems(_ text: String) -> [String] { ConfigText.problems(text) }
 
   @Test func withoutTheKeyEveryProcessGetsTheDefaultLevel() throws {
     let config = try parse(#"{"processes": {"a": {"command": ["x"]}}}"#)
