@@ -45,6 +45,12 @@ enum Posix {
     }
   }
 
+  /// The command name of `pid` (`/proc/<pid>/comm`, at most 15 bytes), nil when it is gone.
+  static func commandName(of pid: pid_t) -> String? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) else { return nil }
+    return text.hasSuffix("\n") ? String(text.dropLast()) : text
+  }
+
   /// `kill(pid, signal)`; true when the signal was sent.
   @discardableResult
   static func signal(_ pid: pid_t, _ signal: Int32) -> Bool {

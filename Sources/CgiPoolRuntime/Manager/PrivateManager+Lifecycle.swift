@@ -96,8 +96,9 @@ extension PrivateManager {
     return endpoint(pid: pid)
   }
 
-  /// Stops the manager (`org.freedesktop.systemd1.Manager.Exit`, then SIGTERM/SIGKILL if it
-  /// lingers), kills whatever is left in its cgroups, removes the cgroups and the runtime folder.
+  /// Stops the manager gracefully (SIGTERM: every unit stops within its own stop timeout, then the
+  /// manager exits; SIGKILL after `stopTimeout`), kills whatever is left in its cgroups, removes
+  /// the cgroups and the runtime folder.
   /// Idempotent: with nothing running it only removes leftovers.
   @discardableResult
   public func stop() throws(ManagerError) -> StopOutcome {
@@ -170,19 +171,15 @@ extension PrivateManager {
   /// Ends the recorded manager and everything in its cgroups, then removes the cgroups.
   private func terminate(state: PrivateManagerState) throws(ManagerError) {
     if isOurs(state) {
-      // The polite way first: Exit stops every unit, then the manager exits. When it cannot be
-      // asked, SIGTERM (which a user manager also takes as "exit") follows at once.
-      var asked = false
-      if let manager = try? endpoint(pid: state.pid).connect() {
-        manager.callTimeout = .seconds(10)
-        asked = (try? manager.exit()) != nil
-      }
-      if !asked || !Posix.waitGone(state.pid, timeout: stopTimeout) {
-        Posix.signal(state.pid, SIGTERM)
-        if !Posix.waitGone(state.pid, timeout: .seconds(5)) {
-          Posix.signal(state.pid, SIGKILL)
-          guard Posix.waitGone(state.pid, timeout: .seconds(5)) else { throw .stopTimedOut(pid: state.pid) }
-        }
+      // SIGTERM is a user manager's graceful exit (`systemctl --user exit`): it starts
+      // exit.target, which stops every unit within the unit's own stop timeout, and exits once
+      // they are down. Stopped that way, systemd also removes each unit's private /tmp and
+      // /var/tmp (`PrivateTmp=`). The D-Bus `Exit()` call would end the manager at once instead:
+      // its services would then die by SIGKILL below and leave those folders behind.
+      Posix.signal(state.pid, SIGTERM)
+      if !Posix.waitGone(state.pid, timeout: stopTimeout) {
+        Posix.signal(state.pid, SIGKILL)
+        guard Posix.waitGone(state.pid, timeout: .seconds(5)) else { throw .stopTimedOut(pid: state.pid) }
       }
     } else {
       // Reap it if it was our child and died on its own.
@@ -196,6 +193,12 @@ extension PrivateManager {
   /// them, then removes the cgroups deepest first.
   private func removeCgroups(_ directories: [String]) throws(ManagerError) {
     let me = getpid()
+    // systemd removes a stopped unit's private /tmp and /var/tmp in a detached child,
+    // "(sd-rmrf)", which can outlive the manager by a moment: killing it would leave the
+    // folders behind, so it gets time to finish first.
+    _ = Posix.poll(timeout: .seconds(3), interval: .milliseconds(20)) {
+      !directories.flatMap(CgroupLayout.processes(under:)).contains { Posix.commandName(of: $0) == "(sd-rmrf)" }
+    }
     let emptied = Posix.poll(timeout: .seconds(10), interval: .milliseconds(50)) {
       let pids = directories.flatMap(CgroupLayout.processes(under:)).filter { $0 != me }
       for pid in pids { Posix.signal(pid, SIGKILL) }

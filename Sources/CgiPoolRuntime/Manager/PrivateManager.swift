@@ -34,7 +34,8 @@ public struct PrivateManager: Sendable, Equatable {
   public var cgroupName: String
   /// How long `start()` waits for the private socket to answer.
   public var startTimeout: Duration = .seconds(30)
-  /// How long `stop()` waits for the manager to exit after `Exit` before killing it.
+  /// How long `stop()` waits for the manager to stop its units and exit after SIGTERM before
+  /// killing it.
   public var stopTimeout: Duration = .seconds(30)
 
   /// A manager with an explicit runtime folder; the cgroup name defaults to `cgipool-<folder
