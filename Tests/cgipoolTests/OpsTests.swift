@@ -83,6 +83,15 @@ import Testing
   }
 
   /// `curl` through the proxy; the response with headers.
+  /// The demo units' private /tmp and /var/tmp folders (`sandbox: strict`) now on the machine.
+  /// The tests hold the demo's lock, so folders that appear during one are that test's.
+  static func demoTemporaryFolders() -> Set<String> {
+    Set(["/tmp", "/var/tmp"].flatMap { root in
+      ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+        .filter { $0.hasPrefix("systemd-private-") && $0.contains("-cgipool-") }.map { root + "/" + $0 }
+    })
+  }
+
   static func get(_ url: String) -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
@@ -97,6 +106,7 @@ import Testing
 
   @Test func startupStatusLogsRestartAndShutdown() throws {
     let sandbox = Sandbox()
+    let foldersBefore = Self.demoTemporaryFolders()
     // The documented operator forms (issue 13): `true`, not only `1`, turns the cleanup on.
     let startup = try sandbox.script("startup.sh", ["--no-monitor"], variables: ["CGI_POOL_CLEANUP": "TRUE"])
     #expect(startup.status == 0, "\(startup.output)")
@@ -135,6 +145,7 @@ import Testing
     #expect(shutdown.output.contains("nothing of pool cgipool is left running"), "\(shutdown.output)")
     #expect(Self.get("http://127.0.0.1:8080/health").isEmpty, "the proxy still answers")
     #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/runtime"), "the private manager's folder is left")
+    #expect(Self.demoTemporaryFolders().subtracting(foldersBefore).isEmpty, "private temporary folders left behind")
   }
 
   @Test func monitorModeStopsThePoolOnSIGINT() throws {
@@ -185,6 +196,7 @@ import Testing
   /// unsupervised and `ops/shutdown.sh` (make stop) ends them, checking /proc, not a manager.
   @Test func shutdownEndsWhatADeadManagerLeftRunning() throws {
     let sandbox = Sandbox()
+    let foldersBefore = Self.demoTemporaryFolders()
     let startup = try sandbox.script("startup.sh", ["--no-monitor", "--no-build"])
     try #require(startup.status == 0, "\(startup.output)")
     let data = try #require(FileManager.default.contents(atPath: sandbox.folder + "/runtime/manager.json"))
@@ -206,6 +218,8 @@ import Testing
     #expect(Self.get("http://127.0.0.1:8080/health").isEmpty, "the proxy still answers")
     let after = try sandbox.cgipool(["status"])
     #expect(after.status == 3, "\(after)")
+    // What the dead manager could not remove itself: its units' private temporary folders.
+    #expect(Self.demoTemporaryFolders().subtracting(foldersBefore).isEmpty, "left behind")
   }
 
   @Test func interruptedStartLeavesNothingStarted() throws {

@@ -110,34 +110,7 @@ enum Posix {
   /// (from `/proc/self/mountinfo`; `statfs` is not importable here), nil when nothing is mounted
   /// there. The last mount on a point wins, as it is the visible one.
   static func mount(at path: String) -> (type: String, options: [String])? {
-    guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }
-    var found: (String, [String])?
-    for line in text.split(separator: "\n") {
-      // "<id> <parent> <maj:min> <root> <mount point> <opts> [optional...] - <type> <source> <super opts>"
-      let halves = line.components(separatedBy: " - ")
-      guard halves.count == 2 else { continue }
-      let fields = halves[0].split(separator: " ")
-      let tail = halves[1].split(separator: " ")
-      guard fields.count >= 5, tail.count >= 3, unescapeMountPath(String(fields[4])) == path else { continue }
-      found = (String(tail[0]), tail[2].split(separator: ",").map(String.init))
-    }
-    return found
-  }
-
-  /// Undoes the octal escapes (`\040` for a space) of paths in `/proc/self/mountinfo`.
-  private static func unescapeMountPath(_ text: String) -> String {
-    guard text.contains("\\") else { return text }
-    var bytes: [UInt8] = []
-    var utf8 = Array(text.utf8)[...]
-    while let byte = utf8.popFirst() {
-      if byte == UInt8(ascii: "\\"), utf8.count >= 3, let value = UInt8(String(decoding: utf8.prefix(3), as: UTF8.self), radix: 8) {
-        bytes.append(value)
-        utf8 = utf8.dropFirst(3)
-      } else {
-        bytes.append(byte)
-      }
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    MountTable.read()?.mount(at: path).map { ($0.type, $0.superOptions) }
   }
 
   /// The sub-directories of `path`, sorted by name.

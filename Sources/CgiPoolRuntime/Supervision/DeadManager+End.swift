@@ -7,7 +7,8 @@ import Glibc
 
 extension DeadManager {
   /// Ends the unsupervised processes as a stop of their units would, then removes what is left
-  /// of the dead manager (its cgroups and runtime folder, through `PrivateManager.stop()`).
+  /// of the dead manager (its cgroups and runtime folder, through `PrivateManager.stop()`, and
+  /// its units' private `/tmp` and `/var/tmp` folders).
   ///
   /// SIGTERM (and SIGCONT, so a stopped process sees it) goes to every process in the dead
   /// manager's cgroups, SIGKILL to each one still there after its process's `stop_timeout`
@@ -39,6 +40,11 @@ extension DeadManager {
       seenKeys[key(process)] = process.unit ?? ""
       if force { killedKeys.insert(key(process)) }
     }
+    // Read before the processes end: their mount tables are where the folders are named.
+    var temporaryFolders = Set<String>()
+    for (unit, members) in Dictionary(grouping: processes.filter { $0.unit != nil }, by: { $0.unit! }) {
+      if let first = members.first { temporaryFolders.formUnion(PrivateTemporaryFolders.of(pid: first.pid, unit: unit)) }
+    }
     processes.forEach(admit)
     let graceEnd = { tracked.values.map(\.deadline).max() ?? clock.now }
     while !tracked.isEmpty {
@@ -60,6 +66,8 @@ extension DeadManager {
     if survivors.isEmpty {
       // Nothing is left in the cgroups: remove them, the stale state file and the runtime folder.
       try privateManager.stop()
+      // What the dead manager would have removed when each unit stopped.
+      for folder in temporaryFolders.sorted() { try Posix.removeTree(folder) }
     }
     let results = seenKeys.keys.sorted().map { name -> ProcessStopResult in
       let outcome: ProcessStopResult.Outcome =
