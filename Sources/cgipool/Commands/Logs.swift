@@ -105,19 +105,13 @@ struct Logs: ParsableCommand {
     }
   }
 
-  /// Prints what is appended to `path` until interrupted.
+  /// Prints what is appended to `path` until interrupted; a trim by the pool's log cap shows
+  /// nothing twice (`LogFollower`).
   private func followFile(_ path: String) throws {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return }
-    var offset = (try? handle.seekToEnd()) ?? 0
+    var follower = LogFollower(path: path)
     while true {
-      let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? offset
-      if size < offset { offset = 0 }  // truncated or rotated: start over
-      if size > offset {
-        try? handle.seek(toOffset: offset)
-        let data = (try? handle.read(upToCount: Int(size - offset))) ?? Data()
-        offset += UInt64(data.count)
-        FileHandle.standardOutput.write(data)
-      }
+      let data = follower.poll()
+      if !data.isEmpty { FileHandle.standardOutput.write(data) }
       usleep(200_000)
     }
   }
