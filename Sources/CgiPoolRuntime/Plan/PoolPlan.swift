@@ -50,8 +50,27 @@ public struct PoolPlan: Sendable, Equatable {
     public var follows: [String]
   }
 
+  /// What happens to one of the pool's helper units (health, log cap).
+  public struct HelperChange: Sendable, Equatable {
+    /// The helper's unit (`<pool>.logcap.service`).
+    public var unit: String
+    /// `add`, `change` (apply replaces it) or `remove`.
+    public var action: Action
+    /// Why ("command changed", "not running", ...).
+    public var reason: String
+
+    /// Creates a helper change.
+    public init(unit: String, action: Action, reason: String) {
+      self.unit = unit
+      self.action = action
+      self.reason = reason
+    }
+  }
+
   /// One entry per process of the config and per removed process, sorted by process name.
   public var entries: [Entry]
+  /// The helper units apply adds, replaces or removes, in the order of `UnitNames.helpers`.
+  public var helpers: [HelperChange] = []
 
   /// The plan when no manager runs the pool: every process is added.
   public static func startingEverything(_ pool: PoolConfig) -> PoolPlan {
@@ -62,7 +81,7 @@ public struct PoolPlan: Sendable, Equatable {
   }
 
   /// Whether apply would change anything (`plan` exits 2 then, 0 otherwise).
-  public var hasChanges: Bool { entries.contains { $0.action != .unchanged || !$0.follows.isEmpty } }
+  public var hasChanges: Bool { entries.contains { $0.action != .unchanged || !$0.follows.isEmpty } || !helpers.isEmpty }
 
   /// The processes apply restarts, changed ones and the dependents that follow them, sorted.
   public var restarts: [String] {

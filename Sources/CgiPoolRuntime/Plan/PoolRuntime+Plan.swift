@@ -34,11 +34,15 @@ extension PoolRuntime {
         edited[entry.process, default: []].append(path)
       }
     }
-    return PlanDiff.plan(pool: pool, compiled: compiled, loaded: loaded, editedEnvFiles: edited)
+    var plan = PlanDiff.plan(pool: pool, compiled: compiled, loaded: loaded, editedEnvFiles: edited)
+    // With no process running, apply starts the pool and its helpers with it.
+    if !loaded.isEmpty { plan.helpers = try helperPlan() }
+    return plan
   }
 
   /// Carries out `plan`: stops removed processes, restarts changed ones with the dependents that
-  /// follow them, starts added ones. Unchanged processes are not touched (their PIDs stay).
+  /// follow them, starts added ones, and adds, replaces or removes helper units. Unchanged
+  /// processes are not touched (their PIDs stay).
   public func apply(
     _ plan: PoolPlan, stopped: (StopReport) -> Void, progress: (StartEvent) -> Void
   ) throws(SystemdError) -> StartReport? {
@@ -58,6 +62,8 @@ extension PoolRuntime {
       // unloaded, and the start below creates them from the current config.
       stopped(try stop(changed))
     }
+    // Before the start below, which would otherwise find them stale and replace them itself.
+    try applyHelpers(plan.helpers)
     let toStart = plan.restarts + plan.entries.filter { $0.action == .add }.map(\.process)
     guard !toStart.isEmpty else { return nil }
     return try start(pool.topologicalOrder().filter(toStart.contains), progress: progress)

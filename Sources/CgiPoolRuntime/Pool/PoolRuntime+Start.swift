@@ -162,26 +162,6 @@ extension PoolRuntime {
     }
   }
 
-  /// Creates each helper unit of the pool (health, log cap) when missing, and starts it when
-  /// stopped; the units it submitted a job for.
-  ///
-  /// Their start jobs are not waited for: the health unit checks only processes whose units are
-  /// active, and the log cap only files that exist, so either may come up before, beside or
-  /// after the processes. `loaded` is a listing taken before this round.
-  func ensureHelperUnits(loaded: [String: UnitState]) throws(SystemdError) -> [String] {
-    var submitted: [String] = []
-    for name in names.helpers {
-      guard let helper = compiled.unit(named: name) else { continue }
-      let state = loaded[helper.name]
-      if let state, state.activeState == .active || state.activeState == .activating || state.activeState == .reloading {
-        continue
-      }
-      _ = try submit(helper, loaded: state != nil)
-      submitted.append(name)
-    }
-    return submitted
-  }
-
   /// Follows processes whose start failed while systemd restarts them, until each is up,
   /// has given up (start limit), or `deadline` passes; reports each change.
   func followRestarts(

@@ -24,10 +24,15 @@ enum PlanOutput {
         lines.append("= unchanged  \(entry.process)\(follows)")
       }
     }
+    for helper in plan.helpers {
+      let mark = helper.action == .add ? "+ add       " : helper.action == .remove ? "- remove    " : "~ change    "
+      lines.append("\(mark) helper \(helper.unit): \(helper.reason)")
+    }
     let count = { (action: PoolPlan.Action) in plan.entries.filter { $0.action == action }.count }
     var summary = "plan: \(count(.add)) to add, \(count(.change)) to change, \(count(.remove)) to remove, \(count(.unchanged)) unchanged"
     let restarts = plan.restarts
     if !restarts.isEmpty { summary += "; apply restarts \(restarts.joined(separator: ", "))" }
+    if !plan.helpers.isEmpty { summary += "; \(plan.helpers.count) helper unit\(plan.helpers.count == 1 ? "" : "s") to update" }
     if !plan.hasChanges { summary += "; nothing to apply" }
     lines.append(summary)
     return lines.joined(separator: "\n")
@@ -42,8 +47,9 @@ enum PlanOutput {
         "editedEnvFiles": entry.editedEnvFiles, "follows": entry.follows,
       ]
     }
+    let helpers: [[String: Any]] = plan.helpers.map { ["unit": $0.unit, "action": $0.action.rawValue, "reason": $0.reason] }
     let document: [String: Any] = [
-      "pool": pool, "changes": plan.hasChanges, "restarts": plan.restarts, "processes": processes,
+      "pool": pool, "changes": plan.hasChanges, "restarts": plan.restarts, "processes": processes, "helpers": helpers,
     ]
     let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])) ?? Data()
     return String(decoding: data, as: UTF8.self)
