@@ -18,6 +18,8 @@ public struct ImportedProcess: Sendable, Equatable {
   public var startupDelay: Double?
   /// `stop_timeout` in seconds.
   public var stopTimeout: Double?
+  /// `stop_signal`.
+  public var stopSignal: StopSignal?
   /// `settle_time` in seconds.
   public var settleTime: Double?
   /// `depends_on`.
@@ -38,7 +40,7 @@ public struct ImportedProcess: Sendable, Equatable {
     lhs.name == rhs.name && lhs.command == rhs.command && lhs.cwd == rhs.cwd
       && lhs.env.map(\.0) == rhs.env.map(\.0) && lhs.env.map(\.1) == rhs.env.map(\.1)
       && lhs.restartPolicy == rhs.restartPolicy && lhs.restartDelay == rhs.restartDelay
-      && lhs.startupDelay == rhs.startupDelay && lhs.stopTimeout == rhs.stopTimeout
+      && lhs.startupDelay == rhs.startupDelay && lhs.stopTimeout == rhs.stopTimeout && lhs.stopSignal == rhs.stopSignal
       && lhs.settleTime == rhs.settleTime
       && lhs.dependsOn == rhs.dependsOn && lhs.healthCheck == rhs.healthCheck && lhs.order == rhs.order
   }

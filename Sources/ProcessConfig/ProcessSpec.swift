@@ -28,8 +28,10 @@ public struct ProcessSpec: Sendable, Equatable {
   public var dependencies: [Dependency]
   /// How readiness and liveness are checked; `nil` means "running is healthy".
   public var healthCheck: HealthCheck?
-  /// Seconds between SIGTERM and SIGKILL on stop.
+  /// Seconds between the stop signal and SIGKILL on stop.
   public var stopTimeout: Double
+  /// The signal that asks it to stop (`stop_signal`).
+  public var stopSignal: StopSignal = .term
   /// Seconds between the process ending and its restart (`restart_delay`).
   public var restartDelay: Double
   /// The machine it runs on: a name from the pool's `hosts`; nil for this machine.

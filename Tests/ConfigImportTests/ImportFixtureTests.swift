@@ -49,7 +49,7 @@ import Testing
     let ini = try INIFile(parsing: text)
     // Keys whose value the config holds (or that only steer the import itself).
     let mapped: Set<String> = [
-      "command", "directory", "environment", "autorestart", "stopwaitsecs", "numprocs", "numprocs_start",
+      "command", "directory", "environment", "autorestart", "stopwaitsecs", "stopsignal", "numprocs", "numprocs_start",
       "process_name",
     ]
     let reportedPaths = Set(result.findings.map(\.path))
@@ -110,7 +110,7 @@ import Testing
 
   @Test func lossyImportsListTheirLosses() throws {
     let (supervisord, _) = try Self.importFixture("supervisord.conf")
-    #expect(supervisord.lost.contains { $0.path == "[program:worker] stopsignal" && $0.line == 52 })
+    #expect(supervisord.lost.contains { $0.path == "[program:worker] user" && $0.line == 54 })
     #expect(supervisord.lost.contains { $0.path == "[program:pool] numprocs" })
     let (procfile, _) = try Self.importFixture("Procfile")
     #expect(procfile.lost.isEmpty)

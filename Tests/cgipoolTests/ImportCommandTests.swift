@@ -19,7 +19,7 @@ import Testing
     let run = try CgiPoolBinary.run(["import", source, "-o", output], environment: ["WEB_PORT": "8000"])
     #expect(run.status == 1, "\(run)")
     #expect(run.stdout == "")
-    #expect(run.stderr.contains("lost: \(source):52: [program:worker] stopsignal: "), "\(run)")
+    #expect(run.stderr.contains("lost: \(source):54: [program:worker] user: "), "\(run)")
     #expect(run.stderr.contains("error: nothing written"), "\(run)")
     #expect(!FileManager.default.fileExists(atPath: output))
   }

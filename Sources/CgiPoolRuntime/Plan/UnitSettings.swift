@@ -4,14 +4,14 @@ import UnitCompiler
 /// to on one side, what the manager has loaded on the other, in the same form.
 ///
 /// Only settings the manager reports back exactly are compared (the command, environment, env
-/// files, credentials, folder, restart policy and delay, stop timeout, dependencies); the rest of
+/// files, credentials, folder, restart policy and delay, stop signal and timeout, dependencies); the rest of
 /// a unit follows from these and the pool's fixed mapping. `ExecStartPost` (the health probe with
 /// its target, timeout and `startup_delay`) covers `health_check` and the start timeout made from it.
 public struct UnitSettings: Sendable, Equatable {
   /// The compared keys, in the order `plan` prints them.
   public static let keys = [
     "ExecStart", "WorkingDirectory", "Environment", "EnvironmentFile", "LoadCredential", "ExecStartPost",
-    "Restart", "RestartSec", "TimeoutStopSec", "Wants", "After", "PartOf",
+    "Restart", "RestartSec", "KillSignal", "TimeoutStopSec", "Wants", "After", "PartOf",
   ]
 
   /// The dependency keys: compared only as far as they name the pool's own services (the
@@ -63,6 +63,7 @@ public struct UnitSettings: Sendable, Equatable {
       "ExecStartPost": state.execStartPost.map { Self.command(path: $0.path, argv: $0.argv) },
       "Restart": state.restart.isEmpty ? [] : [state.restart],
       "RestartSec": state.restart == "no" || state.restart.isEmpty ? [] : [UnitFileSyntax.duration(state.restartMicroseconds)],
+      "KillSignal": state.killSignal == 0 ? [] : [UnitFileSyntax.signalName(state.killSignal)],
       "TimeoutStopSec": [UnitFileSyntax.duration(state.timeoutStopMicroseconds)],
       "Wants": dependencies(state.wants),
       "After": dependencies(state.after),

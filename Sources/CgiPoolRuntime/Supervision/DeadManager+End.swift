@@ -10,7 +10,7 @@ extension DeadManager {
   /// of the dead manager (its cgroups and runtime folder, through `PrivateManager.stop()`, and
   /// its units' private `/tmp` and `/var/tmp` folders).
   ///
-  /// SIGTERM (and SIGCONT, so a stopped process sees it) goes to every process in the dead
+  /// The process's `stop_signal` (and SIGCONT, so a stopped process sees it) goes to every process in the dead
   /// manager's cgroups, SIGKILL to each one still there after its process's `stop_timeout`
   /// (after `timeout` seconds when given, at once with `force`). Processes forked meanwhile are
   /// found by re-reading the cgroups and get the same treatment. Whether each is gone is read
@@ -32,7 +32,8 @@ extension DeadManager {
       if force {
         Posix.signal(process.pid, SIGKILL)
       } else {
-        Posix.signal(process.pid, SIGTERM)
+        // The process's own stop signal, as its unit's stop would send; SIGTERM for what the pool does not name.
+        Posix.signal(process.pid, process.process.flatMap { pool.processes[$0]?.stopSignal.number } ?? SIGTERM)
         Posix.signal(process.pid, SIGCONT)
       }
       tracked[process.pid] = Tracked(

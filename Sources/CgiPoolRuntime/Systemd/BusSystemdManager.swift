@@ -267,7 +267,7 @@ public final class BusSystemdManager: SystemdManaging {
     "MemoryCurrent", "ExecStart", "Environment", "WorkingDirectory",
     // What `plan` compares.
     "EnvironmentFiles", "LoadCredential", "Restart", "RestartUSec", "TimeoutStopUSec", "Wants", "After", "PartOf", "ExecMainStartTimestamp",
-    "ExecStartPost",
+    "ExecStartPost", "KillSignal",
     // What `analyze` draws.
     "InactiveExitTimestampMonotonic",
     // What `start` reads to tell whether limits are enforced.
@@ -324,6 +324,7 @@ public final class BusSystemdManager: SystemdManaging {
     state.restart = properties["Restart"]?.stringValue ?? ""
     state.restartMicroseconds = properties["RestartUSec"]?.uint64Value ?? 0
     state.timeoutStopMicroseconds = properties["TimeoutStopUSec"]?.uint64Value ?? 0
+    state.killSignal = Int32(truncatingIfNeeded: properties["KillSignal"]?.int64Value ?? 0)
     state.wants = (properties["Wants"]?.arrayValues ?? []).compactMap(\.stringValue)
     state.after = (properties["After"]?.arrayValues ?? []).compactMap(\.stringValue)
     state.partOf = (properties["PartOf"]?.arrayValues ?? []).compactMap(\.stringValue)

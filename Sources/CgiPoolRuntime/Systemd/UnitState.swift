@@ -48,6 +48,8 @@ public struct UnitState: Sendable, Equatable {
   public var restartMicroseconds: UInt64 = 0
   /// `TimeoutStopUSec`.
   public var timeoutStopMicroseconds: UInt64 = 0
+  /// `KillSignal`, the stop signal's number; 0 when not reported.
+  public var killSignal: Int32 = 0
   /// The units this one `Wants=` (the manager's implicit ones included).
   public var wants: [String] = []
   /// The units this one starts `After=` (the manager's implicit ones included).

@@ -23,6 +23,7 @@ public enum ConfigWriter {
     if let policy = process.restartPolicy { members.append(.init(ProcessKey.restartPolicy.rawValue, .string(policy.rawValue))) }
     if let delay = process.restartDelay { members.append(.init(ProcessKey.restartDelay.rawValue, .number(delay))) }
     if let delay = process.startupDelay { members.append(.init(ProcessKey.startupDelay.rawValue, .number(delay))) }
+    if let signal = process.stopSignal { members.append(.init(ProcessKey.stopSignal.rawValue, .string(signal.rawValue))) }
     if let timeout = process.stopTimeout { members.append(.init(ProcessKey.stopTimeout.rawValue, .number(timeout))) }
     if let settle = process.settleTime { members.append(.init(ProcessKey.settleTime.rawValue, .number(settle))) }
     if !process.dependsOn.isEmpty { members.append(.init(ProcessKey.dependsOn.rawValue, .array(process.dependsOn.map(JSONOutput.string)))) }

@@ -213,8 +213,11 @@ struct ProcessComposeImporter {
           case "timeout_seconds":
             if let seconds = innerValue.float, seconds > 0, seconds <= 3600 { process.stopTimeout = seconds }
           case "signal":
-            if innerValue.int != 15 {
-              note(.lost, inner.mark?.line, innerPath, "cgipool stops processes with SIGTERM (15); signal \(innerValue.string ?? "") is not sent")
+            // process-compose takes the signal's number.
+            if let signal = StopSignal(lenient: innerValue.string ?? "") {
+              if signal != .term { process.stopSignal = signal }
+            } else {
+              note(.lost, inner.mark?.line, innerPath, "cgipool cannot stop a process with signal \(innerValue.string ?? ""); it sends SIGTERM")
             }
           case "command":
             note(.lost, inner.mark?.line, innerPath, "cgipool stops a process by signalling it; a stop command is not run")

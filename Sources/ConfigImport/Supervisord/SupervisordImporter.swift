@@ -197,9 +197,11 @@ struct SupervisordImporter {
           note(.lost, entry.line, here, "cgipool treats only exit status 0 as expected (restart_policy on-failure restarts on any other)")
         }
       case "stopsignal":
-        let signal = entry.value.uppercased()
-        if !["TERM", "SIGTERM", "15"].contains(signal) {
-          note(.lost, entry.line, here, "cgipool stops processes with SIGTERM; \(entry.value) is not sent")
+        // supervisord takes TERM, HUP, INT, QUIT, KILL, USR1, USR2 (any case, SIG prefix optional).
+        if let signal = StopSignal(lenient: entry.value.trimmingCharacters(in: .whitespaces)) {
+          if signal != .term { process.stopSignal = signal }
+        } else {
+          note(.lost, entry.line, here, "cgipool cannot stop a process with \(entry.value); it sends SIGTERM")
         }
       case "stopwaitsecs":
         let seconds = try integer(entry, default: 10, path: here)

@@ -30,7 +30,9 @@ public enum ProcessKey: String, ConfigKey {
   case settleTime = "settle_time"
   /// `startup_delay`: seconds before the first probe.
   case startupDelay = "startup_delay"
-  /// `stop_timeout`: seconds from SIGTERM to SIGKILL.
+  /// `stop_signal`: the signal that asks the process to stop.
+  case stopSignal = "stop_signal"
+  /// `stop_timeout`: seconds from the stop signal to SIGKILL.
   case stopTimeout = "stop_timeout"
   /// `type`: `simple` (stays in the foreground) or `forking` (daemonizes).
   case type
@@ -96,9 +98,13 @@ public enum ProcessKey: String, ConfigKey {
       ConfigKeyInfo(
         "Seconds to wait after the start before the first health probe.", type: .number,
         defaultValue: .number(0), numberRule: .delay)
+    case .stopSignal:
+      ConfigKeyInfo(
+        "The signal sent to the process's whole cgroup to stop it (KillSignal=); SIGKILL follows after stop_timeout.",
+        type: .string, defaultValue: .string(StopSignal.term.rawValue), allowedValues: StopSignal.allCases.map(\.rawValue))
     case .stopTimeout:
       ConfigKeyInfo(
-        "Seconds between SIGTERM and SIGKILL on stop.", type: .number,
+        "Seconds between the stop signal and SIGKILL on stop.", type: .number,
         defaultValue: .number(ProcessSpec.defaultStopTimeout), numberRule: .timeout)
     }
   }

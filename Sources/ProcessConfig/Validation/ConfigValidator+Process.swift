@@ -44,6 +44,9 @@ extension ConfigValidator {
     if let value = object[ProcessKey.startupDelay] {
       spec.startupDelay = take(number(value, for: ProcessKey.startupDelay, in: path), default: 0)
     }
+    if let value = object[ProcessKey.stopSignal] {
+      spec.stopSignal = take(stopSignal(value, at: path.appending(ProcessKey.stopSignal)), default: spec.stopSignal)
+    }
     if let value = object[ProcessKey.stopTimeout] {
       spec.stopTimeout = take(number(value, for: ProcessKey.stopTimeout, in: path), default: 0)
     }
@@ -191,6 +194,14 @@ extension ConfigValidator {
     if let policy = RestartPolicy(rawValue: text) { return policy }
     let valid = RestartPolicy.allCases.map(\.rawValue)
     report(path, "unknown restart policy \(quote(text)) \(hint(for: text, among: valid))")
+    return nil
+  }
+
+  private mutating func stopSignal(_ value: JSONValue, at path: ConfigPath) -> StopSignal? {
+    guard let text = string(value, at: path) else { return nil }
+    if let signal = StopSignal(rawValue: text) { return signal }
+    let valid = StopSignal.allCases.map(\.rawValue)
+    report(path, "unknown stop signal \(quote(text)) \(hint(for: text, among: valid))")
     return nil
   }
 

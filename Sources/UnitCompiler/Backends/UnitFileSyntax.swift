@@ -52,10 +52,8 @@ public enum UnitFileSyntax {
 
   /// The name systemd accepts for a signal number.
   public static func signalName(_ number: Int32) -> String {
-    let names: [Int32: String] = [
-      1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 9: "SIGKILL", 10: "SIGUSR1", 12: "SIGUSR2", 15: "SIGTERM",
-    ]
-    return names[number] ?? String(number)
+    // The signals a config can name (`stop_signal`) are written by name; systemd reads both.
+    StopSignal.allCases.first { $0.number == number }?.rawValue ?? String(number)
   }
 
   /// The text after `Key=` for a value.

@@ -52,6 +52,7 @@ import UnitCompiler
       if case .string(let restart)? = definition.values(of: "Restart").first { state.restart = restart }
       if case .microseconds(let usec)? = definition.values(of: "RestartSec").first { state.restartMicroseconds = usec }
       if case .microseconds(let usec)? = definition.values(of: "TimeoutStopSec").first { state.timeoutStopMicroseconds = usec }
+      if case .signal(let number)? = definition.values(of: "KillSignal").first { state.killSignal = number }
       // The manager adds its own dependencies (the slice, basic.target); a file adds the target.
       func units(_ key: String) -> [String] {
         definition.values(of: key).flatMap { value -> [String] in
@@ -97,6 +98,7 @@ import UnitCompiler
     let after = Self.pool {
       $0["worker"]!.command = ["/bin/worker", "--fast"]
       $0["worker"]!.stopTimeout = 3
+      $0["worker"]!.stopSignal = .quit
       $0["worker"]!.restartPolicy = .onFailure
       $0["worker"]!.envFiles = [EnvironmentFile(written: "-w.env")]
       $0["new"] = ProcessSpec(name: "new", command: ["/bin/new"])
@@ -107,7 +109,8 @@ import UnitCompiler
     let actions = Dictionary(uniqueKeysWithValues: plan.entries.map { ($0.process, $0.action) })
     #expect(actions == ["api": .unchanged, "db": .unchanged, "gone": .remove, "job": .unchanged, "new": .add, "web": .unchanged, "worker": .change])
     let worker = try #require(plan.entries.first { $0.process == "worker" })
-    #expect(worker.settings.map(\.key) == ["ExecStart", "EnvironmentFile", "Restart", "TimeoutStopSec"])
+    #expect(worker.settings.map(\.key) == ["ExecStart", "EnvironmentFile", "Restart", "KillSignal", "TimeoutStopSec"])
+    #expect(worker.settings[3].old == ["SIGTERM"] && worker.settings[3].new == ["SIGQUIT"])
     #expect(worker.settings.first?.old == ["/bin/worker /bin/worker"] && worker.settings.first?.new == ["/bin/worker /bin/worker --fast"])
     #expect(worker.settings.last?.old == ["10s"] && worker.settings.last?.new == ["3s"])
     #expect(worker.settings[1].new == ["-/srv/w.env"])

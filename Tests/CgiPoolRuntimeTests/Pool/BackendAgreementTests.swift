@@ -32,7 +32,7 @@ import UnitCompiler
         "limits": {"memory": "64M", "cpu": "150%", "tasks": 32, "nofile": 2048},
         "restart_delay": 0.5, "stop_timeout": 3,
         "health_check": {"type": "command", "target": "test -d /", "timeout": 2, "interval": 30}},
-      "mid": {"command": ["sleep", "301"], "depends_on": ["base"], "startup_delay": 0.1,
+      "mid": {"command": ["sleep", "301"], "depends_on": ["base"], "startup_delay": 0.1, "stop_signal": "SIGWINCH",
         "health_check": {"type": "command", "target": "true", "timeout": 3}},
       "once": {"command": ["sleep", "302"], "restart_policy": "no",
         "depends_on": ["mid", {"process": "base", "condition": "started", "restart": true}],
