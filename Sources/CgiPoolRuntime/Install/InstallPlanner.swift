@@ -28,11 +28,14 @@ public struct InstallPlanner: Sendable {
     public var binary: String
     /// The templates folder the running binary uses.
     public var templates: String
+    /// The shell completions and man page the binary generated, by file.
+    public var shellFiles: [InstallLayout.ShellFile: String]
 
     /// Creates a source.
-    public init(binary: String, templates: String) {
+    public init(binary: String, templates: String, shellFiles: [InstallLayout.ShellFile: String] = [:]) {
       self.binary = binary
       self.templates = templates
+      self.shellFiles = shellFiles
     }
   }
 
@@ -92,7 +95,8 @@ public struct InstallPlanner: Sendable {
     }
   }
 
-  /// Steps putting the binary, its link and the templates in place, and the binary manifest.
+  /// Steps putting the binary, its link, the templates, the shell completions and the man page
+  /// in place, and the binary manifest.
   public func binarySteps(_ source: BinarySource) throws(InstallError) -> [InstallStep] {
     let old = try Self.manifest(at: layout.binaryManifest)
     var recorder = Recorder(old: old)
@@ -122,6 +126,17 @@ public struct InstallPlanner: Sendable {
       }
     } else {
       for name in templates { recorder.keep(layout.templates + "/" + name) }
+    }
+    for file in InstallLayout.ShellFile.allCases {
+      guard let text = source.shellFiles[file] else { continue }
+      let path = layout.path(of: file)
+      // The same file put there by someone else (`make install-shell`) stays theirs: left as it
+      // is, and not removed by uninstall.
+      if InstallFiles.exists(path) && !owned(path) {
+        if InstallFiles.holds(path, text) { continue }
+        conflicts.append(path)
+      }
+      recorder.write(path, contents: text, mode: 0o644)
     }
     try refuse(conflicts)
     let manifest = InstallManifest(subject: .binary, scope: layout.scope, entries: recorder.mergedEntries())

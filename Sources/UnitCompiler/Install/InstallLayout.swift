@@ -35,6 +35,32 @@ public struct InstallLayout: Sendable, Equatable {
   /// The installed copy of the unit templates: `<prefix>/share/cgipool/templates`.
   public var templates: String { prefix + "/share/cgipool/templates" }
 
+  /// A file of cgipool's shell integration, which the binary generates from its command
+  /// definitions: a completion script per shell and the man page.
+  public enum ShellFile: String, Sendable, CaseIterable {
+    /// bash's completion script.
+    case bash
+    /// zsh's completion function.
+    case zsh
+    /// fish's completions.
+    case fish
+    /// The `cgipool(1)` man page.
+    case manual
+  }
+
+  /// Where each shell is looking for `file`: the system's local folders (bash-completion, zsh's
+  /// `site-functions`, fish's vendor folder, `man1`), or the user's (bash-completion's and man's
+  /// XDG data folder, fish's own completions folder; zsh needs the folder on its `fpath`).
+  public func path(of file: ShellFile) -> String {
+    let share = prefix + "/share"
+    switch file {
+    case .bash: return share + "/bash-completion/completions/cgipool"
+    case .zsh: return share + "/zsh/site-functions/_cgipool"
+    case .fish: return scope == .system ? share + "/fish/vendor_completions.d/cgipool.fish" : home + "/.config/fish/completions/cgipool.fish"
+    case .manual: return share + "/man/man1/cgipool.1"
+    }
+  }
+
   /// The folder unit files are installed into.
   public var unitDirectory: String { scope == .system ? "/etc/systemd/system" : home + "/.config/systemd/user" }
   /// The target an installed pool's target is wanted by, so it starts at boot (or login).

@@ -190,7 +190,13 @@ enum InstallRunner {
       printError("error: no templates folder found beside \(Executable.path); set CGIPOOL_TEMPLATES")
       throw ExitCode.failure
     }
-    return InstallPlanner.BinarySource(binary: Executable.path, templates: templates)
+    // Completions and the man page come from this binary's own command definitions.
+    var shellFiles: [InstallLayout.ShellFile: String] = [
+      .bash: CgiPool.completionScript(for: .bash), .zsh: CgiPool.completionScript(for: .zsh),
+      .fish: CgiPool.completionScript(for: .fish),
+    ]
+    shellFiles[.manual] = ManualPage.render(try GenerateManual.commandHelp(), extraSections: GenerateManual.extraSections)
+    return InstallPlanner.BinarySource(binary: Executable.path, templates: templates, shellFiles: shellFiles)
   }
 
   /// The pool's unit files, probes running `probe`; exits 65 when the pool cannot compile.
