@@ -61,7 +61,7 @@ import Testing
       #expect(try box.run(["systemctl", "is-enabled", "cgipool.target"]).stdout == "enabled\n")
       #expect(try box.run(["readlink", "/usr/local/bin/cgipool"]).stdout == "/usr/local/libexec/cgipool/cgipool\n")
       // The shell completions and the man page come with it, where each shell looks.
-      let bash = try box.shell("source /usr/local/share/bash-completion/completions/cgipool && complete -p cgipool")
+      let bash = try box.run(["bash", "-c", "source /usr/local/share/bash-completion/completions/cgipool && complete -p cgipool"])
       #expect(bash.status == 0 && bash.stdout.contains("cgipool"), "\(bash)")
       for path in ["/usr/local/share/zsh/site-functions/_cgipool", "/usr/local/share/fish/vendor_completions.d/cgipool.fish"] {
         #expect(try box.run(["test", "-s", path]).status == 0, "\(path) missing")
