@@ -36,10 +36,15 @@ import Testing
     return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
   }
 
-  @Test func aUsersOwnManagerRunsTheSandboxedPoolAndAppliesWhatItSays() throws {
+  /// Boots a testbed container with a lingering user (uid 1018, home /home/u18 with `work/out`)
+  /// whose own manager runs; `body` gets the container, the cgipool binary inside it, and a
+  /// runner of commands as that user.
+  static func withUserManager(
+    _ name: String, _ body: (BootedSystemd, String, ([String]) throws -> BootedSystemd.Run) throws -> Void
+  ) throws {
     // The container's /etc starts empty: PAM (user@.service logs in through systemd-user) comes
     // from the host's configuration, the user is written by hand.
-    try BootedSystemd.with(BootedSystemd.uniqueName("i18-user"), extraBinds: ["/etc/pam.d:/cgipool-pam"]) { box in
+    try BootedSystemd.with(BootedSystemd.uniqueName(name), extraBinds: ["/etc/pam.d:/cgipool-pam"]) { box in
       let cgipool = try box.inside(CgiPoolBinary.executable.path)
       _ = try box.shell(
         """
@@ -54,12 +59,18 @@ import Testing
         systemctl status user@\(Self.uid).service; exit 1
         """
       ).requiringSuccess("a lingering user's manager")
-      try box.write(Self.config, to: "/home/u18/pool.json")
       func asUser(_ argv: [String]) throws -> BootedSystemd.Run {
         try box.run(
           ["setpriv", "--reuid=\(Self.uid)", "--regid=\(Self.uid)", "--clear-groups", "env", "HOME=/home/u18",
            "XDG_RUNTIME_DIR=/run/user/\(Self.uid)"] + argv)
       }
+      try body(box, cgipool, asUser)
+    }
+  }
+
+  @Test func aUsersOwnManagerRunsTheSandboxedPoolAndAppliesWhatItSays() throws {
+    try Self.withUserManager("i18-user") { box, cgipool, asUser in
+      try box.write(Self.config, to: "/home/u18/pool.json")
       let start = try asUser([cgipool, "start", "--user", "--config", "/home/u18/pool.json"])
       #expect(start.status == 0, "\(start)")
       #expect(start.stdout.contains("on user manager"), "\(start)")
@@ -98,6 +109,71 @@ import Testing
       let standardNamespace = try userNamespace("standard", "")
       #expect(!openNamespace.isEmpty && openNamespace != standardNamespace, "\(openNamespace) vs \(standardNamespace)")
       let stop = try asUser([cgipool, "stop", "--user", "--config", "/home/u18/pool.json"])
+      #expect(stop.status == 0, "\(stop)")
+      #expect(stop.stdout.contains("nothing of the pool is left running"), "\(stop)")
+    }
+  }
+
+  /// Liveness under a user's own manager: the pool's health unit runs there (not on the system
+  /// bus), and a process that keeps running but stops answering its port is killed at the
+  /// threshold and restarted by systemd; killing the health unit itself is survived.
+  @Test func livenessRestartsAProcessThatStopsAnsweringUnderAUsersManager() throws {
+    let port = FreePort.next()
+    // Listens until a file `close` appears in its folder, then closes the port and goes on running.
+    let server = """
+      import os, socket, time
+      s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+      s.bind(("127.0.0.1", \(port))); s.listen(16); s.settimeout(0.1)
+      while True:
+          if s and os.path.exists("close"):
+              os.remove("close"); s.close(); s = None
+          if s:
+              try: s.accept()[0].close()
+              except socket.timeout: pass
+          else:
+              time.sleep(0.1)
+      """
+    let config = """
+      {"name": "i17u", "processes": {"web": {"command": ["python3", "-c", \(Self.quote(server))], "cwd": "work",
+        "restart_policy": "always",
+        "health_check": {"type": "port", "target": "127.0.0.1:\(port)", "timeout": 10, "interval": 1, "failure_threshold": 2}}}}
+      """
+    try Self.withUserManager("i17-live") { box, cgipool, asUser in
+      try box.write(config, to: "/home/u18/live.json")
+      let start = try asUser([cgipool, "start", "--user", "--config", "/home/u18/live.json"])
+      #expect(start.status == 0, "\(start)")
+      func show(_ unit: String, _ property: String) throws -> String {
+        try asUser(["systemctl", "--user", "show", "-p", property, "--value", unit]).stdout
+          .trimmingCharacters(in: .whitespacesAndNewlines)
+      }
+      #expect(try BootedInstallTests.eventually(20) { try show("i17u.health.service", "ActiveState") == "active" })
+      let firstPID = try show("i17u-web.service", "MainPID")
+      #expect(try show("i17u-web.service", "NRestarts") == "0")
+
+      // The port closes, the process runs on: the health unit kills it, systemd restarts it.
+      _ = try asUser(["touch", "/home/u18/work/close"])
+      let restarted = try BootedInstallTests.eventually(30) {
+        let count = try show("i17u-web.service", "NRestarts")
+        return try count == "1" && show("i17u-web.service", "ActiveState") == "active"
+      }
+      let restarts = try show("i17u-web.service", "NRestarts")
+      #expect(restarted, "\(restarts) restarts")
+      #expect(try show("i17u-web.service", "MainPID") != firstPID)
+      let status = try asUser([cgipool, "status", "--user", "--config", "/home/u18/live.json"])
+      #expect(status.stdout.contains("healthy"), "\(status)")
+
+      // The checker itself killed: its manager restarts it, and checking goes on.
+      let checker = try show("i17u.health.service", "MainPID")
+      _ = try asUser(["kill", "-9", checker])
+      #expect(try BootedInstallTests.eventually(20) {
+        let now = try show("i17u.health.service", "MainPID")
+        let state = try show("i17u.health.service", "ActiveState")
+        return now != checker && now != "0" && state == "active"
+      })
+      _ = try asUser(["touch", "/home/u18/work/close"])
+      #expect(try BootedInstallTests.eventually(30) { try show("i17u-web.service", "NRestarts") == "2" })
+
+      let stop = try asUser([cgipool, "stop", "--user", "--config", "/home/u18/live.json"])
       #expect(stop.status == 0, "\(stop)")
       #expect(stop.stdout.contains("nothing of the pool is left running"), "\(stop)")
     }
