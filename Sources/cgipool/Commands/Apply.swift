@@ -17,7 +17,10 @@ struct Apply: ParsableCommand {
   @OptionGroup var managerOptions: ManagerOptions
 
   func run() throws {
-    try AcrossHosts.refuseSpread(config: configOptions, manager: managerOptions, command: "apply")
+    if let across = try AcrossHosts.plan(config: configOptions, manager: managerOptions, processes: []) {
+      if !(try across.apply()) { throw ExitCode.failure }
+      return
+    }
     guard let session = try RuntimeSession.open(
       config: configOptions, manager: managerOptions, startPrivate: true, processes: []) else {
       throw ExitCode.failure

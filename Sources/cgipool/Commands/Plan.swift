@@ -21,7 +21,14 @@ struct Plan: ParsableCommand {
   var json = false
 
   func run() throws {
-    try AcrossHosts.refuseSpread(config: configOptions, manager: managerOptions, command: "plan")
+    if let across = try AcrossHosts.plan(config: configOptions, manager: managerOptions, processes: []) {
+      let results = try across.plans(startPrivate: false)
+      let pool = across.plan.pool.name
+      print(json ? AcrossHosts.planJSON(results, pool: pool) : AcrossHosts.planText(results, pool: pool))
+      if results.contains(where: { $0.plan == nil }) { throw ExitCode.failure }
+      if results.contains(where: { $0.plan!.hasChanges }) { throw ExitCode(2) }
+      return
+    }
     guard let session = try RuntimeSession.open(
       config: configOptions, manager: managerOptions, startPrivate: false, processes: []) else {
       // No manager runs the pool: apply would start every process.

@@ -40,6 +40,12 @@ enum PlanOutput {
 
   /// The plan as data: stable keys and order.
   static func json(_ plan: PoolPlan, pool: String) -> String {
+    let data = (try? JSONSerialization.data(withJSONObject: document(plan, pool: pool), options: [.sortedKeys, .prettyPrinted])) ?? Data()
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// The plan as a JSON object (`json` prints it; across hosts, one per host).
+  static func document(_ plan: PoolPlan, pool: String) -> [String: Any] {
     let processes: [[String: Any]] = plan.entries.map { entry in
       [
         "process": entry.process, "unit": entry.unit, "action": entry.action.rawValue,
@@ -48,11 +54,9 @@ enum PlanOutput {
       ]
     }
     let helpers: [[String: Any]] = plan.helpers.map { ["unit": $0.unit, "action": $0.action.rawValue, "reason": $0.reason] }
-    let document: [String: Any] = [
+    return [
       "pool": pool, "changes": plan.hasChanges, "restarts": plan.restarts, "processes": processes, "helpers": helpers,
     ]
-    let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])) ?? Data()
-    return String(decoding: data, as: UTF8.self)
   }
 
   private static func describe(_ values: [String]) -> String {

@@ -3,7 +3,7 @@ import CgiPoolRuntime
 import Foundation
 import ProcessConfig
 
-/// `start`, `stop`, `restart` and `status` of a pool whose config names `hosts`: one session per
+/// `start`, `stop`, `restart`, `status`, `plan` and `apply` of a pool whose config names `hosts`: one session per
 /// host (this machine through the usual manager choice, the others through `--host`'s transport),
 /// run as `HostPlan` orders it.
 struct AcrossHosts {
@@ -31,14 +31,6 @@ struct AcrossHosts {
     }
     if let unknown = pool.unknownProcessesMessage(processes) { throw ValidationError(unknown) }
     return AcrossHosts(plan: plan, config: config, manager: manager)
-  }
-
-  /// `plan` and `apply` compare one manager's units with the config: a config whose processes
-  /// run on several hosts is refused with a usage error rather than planned as if it ran here.
-  static func refuseSpread(config: ConfigOptions, manager: ManagerOptions, command: String) throws {
-    guard let across = try plan(config: config, manager: manager, processes: []) else { return }
-    throw ValidationError(
-      "\(command) works on one machine's pool, and \(across.plan.pool.file) names hosts (\(across.hostList)): \(command) across hosts is not supported yet")
   }
 
   /// Every host's name with its address, for headers: `local, web1 (root@web1:22)`.

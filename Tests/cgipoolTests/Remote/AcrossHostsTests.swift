@@ -63,6 +63,36 @@ struct AcrossHostsTests {
       #expect(forked >= managerActive, "\(worker) forked at \(forked), before the manager was active at \(managerActive)")
     }
 
+    // plan and apply across hosts: nothing to apply, then worker1's command changes and only it
+    // (on host b) gets a new process; the manager on a and worker2 on c keep theirs.
+    let calm = try CgiPoolBinary.run(["plan", "--config", configPath], environment: hosts.environment, timeout: 120)
+    #expect(calm.status == 0, "\(calm)")
+    for host in ["a", "b", "c"] { #expect(calm.stdout.contains("== host \(host)"), "\(calm)") }
+    func mainPID(_ container: String, _ unit: String) throws -> String {
+      try hosts.exec(boxes[names.firstIndex(of: container)!], ["systemctl", "show", "--value", "-p", "MainPID", unit])
+    }
+    let before = try [(names[0], "manager"), (names[1], "worker1"), (names[2], "worker2")].map { try mainPID($0.0, "\(pool)-\($0.1).service") }
+    let worker1 = #""worker1": {"host": "b", "command": ["/usr/bin/sleep", "600"]"#
+    #expect(config.contains(worker1))
+    try config.replacingOccurrences(of: worker1, with: worker1.replacingOccurrences(of: "600", with: "601"))
+      .write(toFile: configPath, atomically: true, encoding: .utf8)
+    let acrossPlan = try CgiPoolBinary.run(["plan", "--config", configPath, "--json"], environment: hosts.environment, timeout: 120)
+    #expect(acrossPlan.status == 2, "\(acrossPlan)")
+    let planned = try #require(try JSONSerialization.jsonObject(with: Data(acrossPlan.stdout.utf8)) as? [String: Any], "\(acrossPlan)")
+    let perHost = (planned["hosts"] as? [[String: Any]] ?? []).map { entry -> (String, [String]) in
+      let processes = ((entry["plan"] as? [String: Any])?["processes"] as? [[String: Any]]) ?? []
+      return (entry["host"] as? String ?? "?", processes.filter { $0["action"] as? String == "change" }.compactMap { $0["process"] as? String })
+    }
+    #expect(perHost.map(\.0) == ["a", "b", "c"] && perHost.map(\.1) == [[], ["worker1"], []], "\(acrossPlan)")
+    let applied = try CgiPoolBinary.run(["apply", "--config", configPath], environment: hosts.environment, timeout: 120)
+    #expect(applied.status == 0, "\(applied)")
+    #expect(applied.stdout.contains("[b] applied"), "\(applied)")
+    let after = try [(names[0], "manager"), (names[1], "worker1"), (names[2], "worker2")].map { try mainPID($0.0, "\(pool)-\($0.1).service") }
+    #expect(after[0] == before[0] && after[2] == before[2], "only worker1 restarts: \(before) -> \(after)")
+    #expect(after[1] != before[1] && after[1] != "0\n", "worker1 restarted: \(before) -> \(after)")
+    let settledAcross = try CgiPoolBinary.run(["plan", "--config", configPath], environment: hosts.environment, timeout: 120)
+    #expect(settledAcross.status == 0, "\(settledAcross)")
+
     // One host at a time: --host on status, and logs over plain ssh (cgipool runs there).
     let hostA = "root@127.0.0.1:\(hosts.ports[names[0]]!)"
     let single = try CgiPoolBinary.run(["status", "--config", configPath, "--host", hostA, "manager"], environment: hosts.environment)
