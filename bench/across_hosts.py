@@ -35,10 +35,21 @@ def run(argv, env=None, check=True):
     return result
 
 
-def timed(argv, env, ok=(0,)):
+def busy_seconds():
+    """The machine's busy CPU time so far (/proc/stat: every state but idle and iowait), in s."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(argv, env, ok=(0,), cpu=None):
+    """Wall time of `argv`; with `cpu` (a list), the machine's busy CPU time meanwhile goes there."""
+    busy = busy_seconds()
     began = time.monotonic()
     result = run(argv, env=env, check=False)
     elapsed = time.monotonic() - began
+    if cpu is not None:
+        cpu.append(busy_seconds() - busy)
     if result.returncode not in ok:
         raise SystemExit(f"{' '.join(argv)} exited {result.returncode}:\n{result.stdout}{result.stderr}")
     return elapsed
@@ -88,9 +99,9 @@ def main():
 
         # status: the pool running on three hosts.
         run([CGIPOOL, "start", *pool], env=env)
-        across, sequential, slowest = [], [], []
+        across, sequential, slowest, across_cpu, single_cpu = [], [], [], [], []
         for _ in range(RUNS):
-            across.append(timed([CGIPOOL, "status", *pool], env))
+            across.append(timed([CGIPOOL, "status", *pool], env, cpu=across_cpu))
             singles = []
             for label in "abc":
                 # A one-host status of the same units: the pool config names hosts, so ask each
@@ -100,7 +111,7 @@ def main():
                 path = f"{scratch}/part-{label}.json"
                 with open(path, "w") as f:
                     json.dump(part, f)
-                singles.append(timed([CGIPOOL, "status", "--config", path, "--host", hosts[label]], env))
+                singles.append(timed([CGIPOOL, "status", "--config", path, "--host", hosts[label]], env, cpu=single_cpu))
             sequential.append(sum(singles))
             slowest.append(max(singles))
         run([CGIPOOL, "stop", *pool], env=env)
@@ -121,6 +132,14 @@ def main():
         print(f"  status 3-host pool (parallel)         {med(across)*1000:8.1f}")
         print(f"  status 3 single hosts one after other {med(sequential)*1000:8.1f}   ratio {med(across)/med(sequential):.2f}")
         print(f"  status slowest single host            {med(slowest)*1000:8.1f}   ratio {med(across)/med(slowest):.2f}")
+        # Here the three "remote" machines are containers on this machine's cores: each host's
+        # ssh handshake and sd-bus bridge (both ends) is CPU work, and three at once cannot take
+        # less wall time than their CPU time spread over the cores.
+        cores = os.cpu_count()
+        bound = max(med(slowest), 3 * med(single_cpu) / cores)
+        print(f"  CPU per single-host status (machine)  {med(single_cpu)*1000:8.1f}   3 hosts on {cores} cores need >= {3*med(single_cpu)/cores*1000:.1f}")
+        print(f"  CPU per 3-host status (machine)       {med(across_cpu)*1000:8.1f}")
+        print(f"  status 3-host vs its bound here       {bound*1000:8.1f}   ratio {med(across)/bound:.2f}")
         print(f"  cold start across 3 hosts             {med(cold)*1000:8.1f}")
         print(f"  critical path (manager a + worker b)  {med(critical)*1000:8.1f}   ratio {med(cold)/med(critical):.2f}")
     finally:
