@@ -1,7 +1,7 @@
 extension PoolConfig {
   /// The names in `requested` that are not processes of the pool, in the order given.
   public func unknownProcesses(_ requested: [String]) -> [String] {
-    requested.filter { processes[$0] == nil }
+    requested.filter { processes[$0] == nil && replicaCounts[$0] == nil }
   }
 
   /// `unknown process "x", "y" in <file> (the pool has: a, b)`, or `nil` when every name in
@@ -10,7 +10,7 @@ extension PoolConfig {
     let unknown = unknownProcesses(requested)
     guard !unknown.isEmpty else { return nil }
     return "unknown process \(unknown.map(quote).joined(separator: ", ")) in \(file) "
-      + "(the pool has: \(processNames.joined(separator: ", ")))"
+      + "(the pool has: \(processNames.joined(separator: ", "))\(replicaCounts.isEmpty ? "" : "; replicated: " + replicaCounts.keys.sorted().joined(separator: ", ")))"
   }
 }
 

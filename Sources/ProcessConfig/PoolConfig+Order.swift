@@ -53,12 +53,12 @@ extension PoolConfig {
     let depth = (level.values.max() ?? -1) + 1
     var levels = [[String]](repeating: [], count: depth)
     for (name, index) in level { levels[index].append(name) }
-    return levels.map { $0.sorted() }
+    return levels.map { $0.sorted(by: PoolConfig.namePrecedes) }
   }
 
   /// The processes that list `name` in their `depends_on` directly, sorted.
   public func dependents(of name: String) -> [String] {
-    processes.values.filter { $0.name != name && $0.dependsOn.contains(name) }.map(\.name).sorted()
+    processes.values.filter { $0.name != name && $0.dependsOn.contains(name) }.map(\.name).sorted(by: PoolConfig.namePrecedes)
   }
 
   /// The distinct dependencies of `name` that exist in this pool, excluding itself
@@ -84,7 +84,7 @@ private struct MinHeap {
     var child = items.count - 1
     while child > 0 {
       let parent = (child - 1) / 2
-      guard items[child] < items[parent] else { break }
+      guard PoolConfig.namePrecedes(items[child], items[parent]) else { break }
       items.swapAt(child, parent)
       child = parent
     }
@@ -99,8 +99,8 @@ private struct MinHeap {
       let left = 2 * parent + 1
       let right = left + 1
       var smallestChild = parent
-      if left < items.count, items[left] < items[smallestChild] { smallestChild = left }
-      if right < items.count, items[right] < items[smallestChild] { smallestChild = right }
+      if left < items.count, PoolConfig.namePrecedes(items[left], items[smallestChild]) { smallestChild = left }
+      if right < items.count, PoolConfig.namePrecedes(items[right], items[smallestChild]) { smallestChild = right }
       if smallestChild == parent { return smallest }
       items.swapAt(parent, smallestChild)
       parent = smallestChild

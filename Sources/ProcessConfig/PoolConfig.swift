@@ -34,6 +34,9 @@ public struct PoolConfig: Sendable, Equatable {
   public var hosts: [String: String] = [:]
   /// The size each log file is kept below where output goes to files (top-level `log_max_bytes`).
   public var logMaxBytes: Int64 = PoolConfig.defaultLogMaxBytes
+  /// The processes as the config declares them, before replicas are expanded into instances
+  /// (`PoolConfig+Replicas.swift`); empty for a pool built by hand, whose `processes` are its own.
+  public var declaredProcesses: [String: ProcessSpec] = [:]
 
   /// `log_max_bytes` when the config does not say: 10 MiB.
   public static let defaultLogMaxBytes: Int64 = 10 * 1024 * 1024
@@ -61,5 +64,5 @@ public struct PoolConfig: Sendable, Equatable {
   }
 
   /// Process names in stable (lexicographic) order.
-  public var processNames: [String] { processes.keys.sorted() }
+  public var processNames: [String] { processes.keys.sorted(by: PoolConfig.namePrecedes) }
 }

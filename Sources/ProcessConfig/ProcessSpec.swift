@@ -47,6 +47,13 @@ public struct ProcessSpec: Sendable, Equatable {
   public var sandbox: Sandbox
   /// The resources systemd caps for the process (`limits`); empty: unlimited.
   public var limits = Limits()
+  /// How many instances run (`replicas`, 1...1000); 1: one unit, as without the key.
+  public var replicas = 1
+  /// The replicated process this spec is one instance of (`web` for `web@2`); nil for a
+  /// process as declared.
+  public var replicaOf: String?
+  /// This instance's number, 1...N; nil for a process as declared.
+  public var replica: Int?
 
   /// Whether `start` waits `settleTime` before calling the process up: a health check is the
   /// better proof, and a `restart_policy: no` process's successful exit is its completion.

@@ -11,7 +11,7 @@ struct CgiPool: ParsableCommand {
     subcommands: [
       Check.self, Start.self, Stop.self, Restart.self, Status.self, Logs.self, Cleanup.self, Generate.self,
       Probe.self, Liveness.self, LogCap.self, Gate.self, Manager.self, Install.self, Uninstall.self, GeneratorCommand.self, Import.self, Schema.self,
-      Plan.self, Apply.self, Analyze.self,
+      Plan.self, Apply.self, Analyze.self, Scale.self,
     ]
   )
 

@@ -12,7 +12,7 @@ extension PoolRuntime {
   /// `restart: true`, in start order: what `cgipool restart NAME` restarts.
   public func withRestartingDependents(_ requested: [String]) -> [String] {
     var selected = Set<String>()
-    var pending = requested
+    var pending = pool.resolvingInstances(requested)
     while let name = pending.popLast() {
       guard selected.insert(name).inserted else { continue }
       pending += pool.processes.values.filter { $0.dependency(on: name)?.restart == true }.map(\.name)

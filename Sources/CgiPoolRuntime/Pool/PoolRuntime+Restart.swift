@@ -7,6 +7,18 @@ extension PoolRuntime {
     public var stop: StopReport
     /// Their start again.
     public var start: StartReport
+    /// Where a rolling restart of a replicated process stopped, if one did.
+    public var halted: RollingHalt?
+  }
+
+  /// A rolling restart that stopped at an instance that did not come back healthy.
+  public struct RollingHalt: Sendable, Equatable {
+    /// The replicated process (`web`).
+    public var process: String
+    /// The instance that failed (`web@2`).
+    public var instance: String
+    /// The instances never restarted: they still run the old version.
+    public var untouched: [String]
   }
 
   /// Restarts `requested` (the whole pool when empty) with the current config.
@@ -14,14 +26,48 @@ extension PoolRuntime {
   /// A named process restarts alone, with the processes that depend on it with
   /// `restart: true` (systemd's `PartOf=` stops them with it; they are started again after
   /// it is healthy). Other dependents keep running: `Wants=` propagates nothing.
+  ///
+  /// A replicated process's name rolls: its instances restart one at a time in number order,
+  /// each health-gated before the next, and the roll stops at the first instance that does not
+  /// come back (`RestartReport.halted`), leaving the rest on the old version. `rolling` hears
+  /// each instance before it restarts.
   public func restart(
-    _ requested: [String], stopped: (StopReport) -> Void = { _ in }, progress: (StartEvent) -> Void = { _ in }
+    _ requested: [String], stopped: (StopReport) -> Void = { _ in }, progress: (StartEvent) -> Void = { _ in },
+    rolling: (String) -> Void = { _ in }
   ) throws(SystemdError) -> RestartReport {
     guard !requested.isEmpty else {
       let stopReport = try stop()
       stopped(stopReport)
       return RestartReport(stop: stopReport, start: try start(progress: progress))
     }
+    let replicated = requested.filter { pool.processes[$0] == nil && pool.replicaCounts[$0] != nil }
+    let plain = requested.filter { !replicated.contains($0) }
+    var report = RestartReport(stop: StopReport(results: []), start: StartReport(results: []))
+    if !plain.isEmpty {
+      report = try restartTogether(plain, stopped: stopped, progress: progress)
+      if !report.start.succeeded { return report }
+    }
+    for process in replicated {
+      let instances = pool.instances(of: process)
+      for (index, instance) in instances.enumerated() {
+        rolling(instance)
+        let step = try restartTogether([instance], stopped: stopped, progress: progress)
+        report.stop.results += step.stop.results
+        report.start.results += step.start.results
+        if !step.start.succeeded {
+          report.halted = RollingHalt(
+            process: process, instance: instance, untouched: Array(instances[(index + 1)...]))
+          return report
+        }
+      }
+    }
+    return report
+  }
+
+  /// Stops `requested` (and their `restart: true` dependents) and starts them again.
+  func restartTogether(
+    _ requested: [String], stopped: (StopReport) -> Void, progress: (StartEvent) -> Void
+  ) throws(SystemdError) -> RestartReport {
     let affected = withRestartingDependents(requested)
     let stopReport = try stop(requested, dependents: false)
     stopped(stopReport)

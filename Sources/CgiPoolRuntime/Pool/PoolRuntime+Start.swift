@@ -24,6 +24,9 @@ extension PoolRuntime {
   ) throws(SystemdError) -> StartReport {
     let order = withDependencies(requested)
     let deadline = MonotonicClock.now() + startTimeout(for: order)
+    // A start runs the config's replicas: what `scale` recorded no longer holds for them.
+    let replicated = Set(order.compactMap { pool.processes[$0]?.replicaOf })
+    if !replicated.isEmpty { try? scaledReplicas?.update(recording: [:], clearing: replicated.sorted()) }
     try manager.watchJobs()
     if !usesInstalledUnits, try manager.unitState(names.slice) == nil, let slice = compiled.unit(named: names.slice) {
       try submitIgnoringExisting(slice)

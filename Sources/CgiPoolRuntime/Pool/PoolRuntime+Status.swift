@@ -10,6 +10,7 @@ extension PoolRuntime {
   public func status(_ requested: [String] = []) throws(SystemdError) -> PoolStatus {
     let now = Self.monotonicMicroseconds()
     var processes: [ProcessStatus] = []
+    let requested = pool.resolvingInstances(requested)
     let shown = requested.isEmpty ? pool.topologicalOrder() : pool.topologicalOrder().filter(requested.contains)
     // One batched read for every unit shown, instead of a round of calls per unit.
     let states = try manager.unitStates(shown.map(names.service))

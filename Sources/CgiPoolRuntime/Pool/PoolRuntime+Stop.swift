@@ -22,6 +22,8 @@ extension PoolRuntime {
     try manager.watchJobs()
     // What start recorded about these processes no longer describes them once they are stopped.
     earlyExits?.update(recording: [:], clearing: order)
+    // A stopped pool starts again with its config's replicas.
+    if requested.isEmpty { try? scaledReplicas?.update(recording: [:], clearing: nil) }
     // One listing of everything that might be loaded (states only: the stop needs nothing more,
     // and every call here delays the first SIGTERM); only loaded units get a stop job.
     // The helper units stop with the whole pool only: a partial stop leaves them checking the rest.

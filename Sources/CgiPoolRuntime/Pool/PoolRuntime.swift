@@ -34,6 +34,11 @@ public final class PoolRuntime {
     guard let healthState, journal != nil || logDirectory != nil else { return nil }
     return EarlyExitFile(besideHealthState: healthState)
   }
+  /// Where `scale` records the instance counts it gave the running pool; nil where `earlyExits` is.
+  public var scaledReplicas: ScaledReplicasFile? {
+    guard let healthState, earlyExits != nil else { return nil }
+    return ScaledReplicasFile(besideHealthState: healthState)
+  }
   /// The transient form of every unit that can be transient, by name.
   let transientUnits: [String: TransientUnit]
 
@@ -59,7 +64,8 @@ public final class PoolRuntime {
   public func withDependencies(_ requested: [String]) -> [String] {
     guard !requested.isEmpty else { return pool.topologicalOrder() }
     var selected = Set<String>()
-    var pending = requested
+    // A replicated process's name stands for all of its instances.
+    var pending = pool.resolvingInstances(requested)
     while let name = pending.popLast() {
       guard selected.insert(name).inserted, let process = pool.processes[name] else { continue }
       pending += process.dependsOn
@@ -71,7 +77,8 @@ public final class PoolRuntime {
   public func withDependents(_ requested: [String]) -> [String] {
     guard !requested.isEmpty else { return pool.topologicalOrder() }
     var selected = Set<String>()
-    var pending = requested
+    // A replicated process's name stands for all of its instances.
+    var pending = pool.resolvingInstances(requested)
     while let name = pending.popLast() {
       guard selected.insert(name).inserted else { continue }
       pending += pool.dependents(of: name)

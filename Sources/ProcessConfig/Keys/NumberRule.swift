@@ -39,4 +39,6 @@ public struct NumberRule: Sendable, Equatable {
   static let openFiles = NumberRule(minimum: 1, maximum: 1_073_741_816, integer: true, unit: nil)
   /// Failed checks in a row: 1 to 100.
   static let failureThreshold = NumberRule(minimum: 1, maximum: 100, integer: true, unit: nil)
+  /// Instances of one process: 1 to 1,000.
+  static let replicas = NumberRule(minimum: 1, maximum: 1000, integer: true, unit: nil)
 }

@@ -20,6 +20,7 @@ public enum ProcessKey: String, ConfigKey {
   case limits
   /// `pid_file`: where a forking process writes its daemon's PID.
   case pidFile = "pid_file"
+  case replicas
   /// `restart_delay`: seconds before a restart.
   case restartDelay = "restart_delay"
   /// `restart_policy`: when systemd restarts the process.
@@ -75,6 +76,10 @@ public enum ProcessKey: String, ConfigKey {
       ConfigKeyInfo(
         "Where a forking process writes its daemon's PID, relative to cwd; only with type forking.",
         type: .string, defaultValue: .null)
+    case .replicas:
+      ConfigKeyInfo(
+        "How many instances run, each its own unit <pool>-<name>@i.service with CGIPOOL_REPLICA=i; {replica}, {replica0} and {replica0:02} in command, env and the health target give each its own values.",
+        type: .integer, defaultValue: .number(1), numberRule: .replicas)
     case .settleTime:
       ConfigKeyInfo(
         "Seconds a process without a health check must stay up before start calls it up; 0: no wait.",

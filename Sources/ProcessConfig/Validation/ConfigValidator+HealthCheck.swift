@@ -26,7 +26,13 @@ extension ConfigValidator {
     if let value = object[HealthCheckKey.target] {
       let targetPath = path.appending(HealthCheckKey.target)
       target = string(value, at: targetPath)
-      if let text = target, let kind, !isValidTarget(text, kind: kind, at: targetPath) { target = nil }
+      if let text = target, let problem = ReplicaPlaceholder.problem(in: text) {
+        report(targetPath, problem)
+        target = nil
+      } else if let text = target, let kind, !isValidTarget(ReplicaPlaceholder.expand(text, replica: 1), kind: kind, at: targetPath) {
+        // Placeholders are checked as the first instance fills them in (the last one: `replicaPlaceholders`).
+        target = nil
+      }
     } else {
       reportMissing(HealthCheckKey.target, at: path)
     }

@@ -83,6 +83,10 @@ extension ConfigValidator {
         failed = true
       }
     }
+    if let value = object[ProcessKey.replicas] {
+      spec.replicas = take(number(value, for: ProcessKey.replicas, in: path).map { Int($0) }, default: 1)
+    }
+    if !replicaPlaceholders(spec, at: path) { failed = true }
     var edges: [(dependency: String, index: Int)] = []
     if let value = object[ProcessKey.dependsOn] {
       let result = dependencies(value, of: name, at: path.appending(ProcessKey.dependsOn), allNames: allNames)

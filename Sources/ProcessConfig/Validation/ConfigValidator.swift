@@ -33,7 +33,7 @@ struct ConfigValidator {
   ) -> Result<PoolConfig, ConfigError> {
     var validator = ConfigValidator(file: file, baseDirectory: baseDirectory)
     let config = validator.validateDocument(document)
-    if let config, validator.diagnostics.isEmpty { return .success(config) }
+    if let config, validator.diagnostics.isEmpty { return .success(config.expandingReplicas()) }
     let sorted = validator.diagnostics.sorted { ($0.path, $0.message) < ($1.path, $1.message) }
     return .failure(ConfigError(diagnostics: sorted))
   }

@@ -1,3 +1,5 @@
+import ProcessConfig
+
 /// The names of a pool's units, in one place so every back end agrees.
 ///
 /// Process names cannot contain `.`, so the pool's health unit (`<pool>.health.service`) can
@@ -18,6 +20,17 @@ public struct UnitNames: Sendable, Equatable {
 
   /// The main service of `process`: `<pool>-<process>.service`.
   public func service(_ process: String) -> String { "\(pool)-\(process).service" }
+  /// The unit of instance `replica` of a replicated `process`: `<pool>-<process>@<replica>.service`
+  /// (the instance's process name is `PoolConfig.instanceName`).
+  public func instance(_ process: String, replica: Int) -> String {
+    service(PoolConfig.instanceName(process, replica: replica))
+  }
+  /// The template name of a replicated `process`'s instances: `<pool>-<process>@.service`.
+  /// cgipool writes one unit per instance (see docs/replicas.md), so no file has this name;
+  /// it is the name systemd reports as each instance's template.
+  public func template(_ process: String) -> String { "\(pool)-\(process)@.service" }
+  /// Every loaded instance of a replicated `process` (for `ListUnitsByPatterns`).
+  public func instancePattern(_ process: String) -> String { "\(pool)-\(process)@*.service" }
   /// The unit that checks the liveness of every process of the pool: `<pool>.health.service`.
   ///
   /// Not `<pool>-health.service`: that is the service of a process called `health`.

@@ -24,7 +24,8 @@ struct Restart: ParsableCommand {
       return
     }
     guard let session = try RuntimeSession.open(
-      config: configOptions, manager: managerOptions, startPrivate: true, processes: processes) else {
+      config: configOptions, manager: managerOptions, startPrivate: true, processes: processes,
+      liveReplicas: true) else {
       throw ExitCode.failure
     }
     let clock = ContinuousClock()
@@ -32,8 +33,18 @@ struct Restart: ParsableCommand {
     do {
       let report = try session.runtime.restart(
         processes, stopped: { stop in for result in stop.results { print(StopOutput.line(result)) } },
-        progress: { event in print(StartOutput.line(for: event, elapsed: clock.now - began)) })
+        progress: { event in print(StartOutput.line(for: event, elapsed: clock.now - began)) },
+        rolling: { instance in print("rolling restart: \(instance)") })
       print(StartOutput.summary(report.start, elapsed: clock.now - began))
+      if let halted = report.halted {
+        let why = report.start.results.last { $0.process == halted.instance }.map {
+          StartOutput.label($0.outcome).trimmingCharacters(in: .whitespaces).lowercased() + StartOutput.detail($0.outcome)
+        } ?? "it did not start"
+        let rest =
+          halted.untouched.isEmpty
+          ? "" : "; \(halted.untouched.joined(separator: ", ")) still run the old version (not restarted)"
+        printError("error: rolling restart of \(halted.process) stopped at \(halted.instance): \(why)\(rest)")
+      }
       if !report.start.succeeded { throw ExitCode.failure }
     } catch {
       printError("error: \(error)")

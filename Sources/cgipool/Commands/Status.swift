@@ -33,7 +33,8 @@ struct Status: ParsableCommand {
       return
     }
     guard let session = try RuntimeSession.open(
-      config: configOptions, manager: managerOptions, startPrivate: false, processes: processes, compileUnits: false) else {
+      config: configOptions, manager: managerOptions, startPrivate: false, processes: processes, compileUnits: false,
+      liveReplicas: true) else {
       let pool = try configOptions.load()
       if let dead = RuntimeSession.deadManager(pool: pool, manager: managerOptions) {
         print(json ? DeadManagerOutput.statusJSON(dead, pool: pool.name) : DeadManagerOutput.statusText(dead, pool: pool.name))

@@ -45,7 +45,8 @@ struct Stop: ParsableCommand {
       return
     }
     guard let session = try RuntimeSession.open(
-      config: configOptions, manager: managerOptions, startPrivate: false, processes: processes, compileUnits: false) else {
+      config: configOptions, manager: managerOptions, startPrivate: false, processes: processes, compileUnits: false,
+      liveReplicas: true) else {
       let pool = try configOptions.load()
       if let dead = RuntimeSession.deadManager(pool: pool, manager: managerOptions) {
         try stopUnsupervised(dead, pool: pool)

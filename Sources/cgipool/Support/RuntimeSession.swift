@@ -21,9 +21,9 @@ struct RuntimeSession {
   /// read and stop units by name, so they skip compiling the pool.
   static func open(
     config: ConfigOptions, manager: ManagerOptions, startPrivate: Bool, processes: [String] = [],
-    compileUnits: Bool = true
+    compileUnits: Bool = true, liveReplicas: Bool = false
   ) throws -> RuntimeSession? {
-    let pool = try config.load()
+    var pool = try config.load()
     if let unknown = pool.unknownProcessesMessage(processes) { throw ValidationError(unknown) }
     // Compile before touching any manager, so an invalid pool starts nothing.
     let logDirectory = LogLocation.directory(pool: pool.name)
@@ -39,6 +39,19 @@ struct RuntimeSession {
     } catch {
       printError("error: \(error)")
       throw ExitCode.failure
+    }
+    // A pool scaled with `cgipool scale` runs another count than its config says: what acts on
+    // the running pool (status, stop, restart, scale) sees the instances that run.
+    if liveReplicas {
+      do {
+        let healthState = HealthStateFile(path: HealthStateLocation.file(pool: pool.name, endpoint: located.endpoint))
+        pool = try LiveReplicas.pool(
+          pool, manager: BusSystemdManager(manager: located.manager, description: located.description),
+          recorded: located.endpoint.kind == .remote ? [:] : ScaledReplicasFile(besideHealthState: healthState).read())
+      } catch {
+        printError("error: \(error)")
+        throw ExitCode.failure
+      }
     }
     return try session(pool: pool, located: located, config: config, manager: manager, compileUnits: compileUnits)
   }
