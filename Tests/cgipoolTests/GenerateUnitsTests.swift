@@ -14,7 +14,7 @@ import Testing
     text.replacingOccurrences(of: folder.path, with: "$FIXTURES")
   }
 
-  @Test(arguments: ["issue-example", "every-field"])
+  @Test(arguments: ["issue-example", "every-field", "replicas"])
   func unitFilesMatchGoldens(fixture: String) throws {
     let run = try CgiPoolBinary.run(
       ["generate", "units", "--config", fixture + ".json", "--stdout"] + Self.common,
@@ -23,7 +23,7 @@ import Testing
     Snapshot.expect(Self.normalize(run.stdout), matches: "generate-\(fixture).units")
   }
 
-  @Test(arguments: ["issue-example", "every-field"])
+  @Test(arguments: ["issue-example", "every-field", "replicas"])
   func transientPropertiesMatchGoldens(fixture: String) throws {
     let run = try CgiPoolBinary.run(
       ["generate", "units", "--config", fixture + ".json", "--transient"] + Self.common,
