@@ -50,9 +50,12 @@ extension PoolConfig {
 
   /// This pool with `counts` instances of the named replicated processes (the others as
   /// declared): what `cgipool scale` runs, and what a scaled pool's stop and status read.
+  /// A pool without replicated processes is returned as it is (its placeholders are filled in
+  /// already, and filling them again would read an escaped `{{replica` as a placeholder).
   public func withReplicas(_ counts: [String: Int]) -> PoolConfig {
+    guard !declaredProcesses.isEmpty else { return self }
     var pool = self
-    pool.processes = declaredProcesses.isEmpty ? processes : declaredProcesses
+    pool.processes = declaredProcesses
     return pool.expandingReplicas(counts: counts)
   }
 
@@ -91,7 +94,9 @@ extension PoolConfig {
       }
     }
     var pool = self
-    pool.declaredProcesses = declared
+    // Kept only where there is something to expand again (`withReplicas`), so a pool without
+    // replicas is the same value it was before replicas existed.
+    pool.declaredProcesses = groups.isEmpty ? [:] : declared
     pool.processes = expanded
     return pool
   }
