@@ -45,6 +45,11 @@ struct Logs: ParsableCommand {
     }
     let pool = try configOptions.load()
     if let unknown = pool.unknownProcessesMessage([process]) { throw ValidationError(unknown) }
+    if pool.processes[process] == nil, let count = pool.replicaCounts[process] {
+      // Each instance has its own log: say which names there are rather than show nothing.
+      throw ValidationError(
+        "\(process) runs as \(count) instances, each with its own log: name one (\(process)@1 ... \(process)@\(count))")
+    }
     let names = UnitNames(pool: pool.name)
     // Liveness lines: in the process's log file, or under the journal in the health unit's entries.
     let units = [names.service(process)]
