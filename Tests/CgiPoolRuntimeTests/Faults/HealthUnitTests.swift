@@ -81,27 +81,32 @@ extension Faults {
       }
     }
 
+    /// A pool of `hanging` processes whose command checks hang once a file `ready` exists, a
+    /// `quick` command check and a `web` server checked as `web` says; every check but the hanging
+    /// ones runs each second, and no failure count reaches its threshold.
+    static func hangingChecks(
+      _ name: String, hanging: Int, timeout: Int, hangingInterval: Int, web: String, port: Int
+    ) -> String {
+      func check(_ fields: String, interval: Int) -> String {
+        #"{\#(fields), "timeout": \#(timeout), "interval": \#(interval), "failure_threshold": 100}"#
+      }
+      let sleeper = #""command": ["sleep", "300"], "restart_policy": "always""#
+      var processes = (0..<hanging).map { index in
+        #""hang\#(index)": {\#(sleeper), "health_check": \#(check(#""type": "command", "target": "if [ -e ready ]; then sleep 300; fi""#, interval: hangingInterval))}"#
+      }
+      processes.append(#""quick": {\#(sleeper), "health_check": \#(check(#""type": "command", "target": "true""#, interval: 1))}"#)
+      processes.append(
+        #""web": {"command": ["python3", "-m", "http.server", "--bind", "127.0.0.1", "\#(port)"], "restart_policy": "always", "health_check": \#(check(web, interval: 1))}"#)
+      return #"{"name": "\#(name)", "processes": {\#(processes.joined(separator: ", "))}}"#
+    }
+
     @Test func aHangingCommandCheckCannotStallTheOthers() throws {
       // Five processes whose command checks hang (fewer than the 8 command slots) beside an http check
       // and a quick command check: those two must still be checked every second.
       let port = RuntimeHarness.freePort()
-      var processes = (0..<5).map { index in
-        """
-        "hang\(index)": {"command": ["sleep", "300"], "restart_policy": "always",
-          "health_check": {"type": "command", "target": "if [ -e ready ]; then sleep 300; fi", "timeout": 3, "interval": 3, "failure_threshold": 100}}
-        """
-      }
-      processes.append(
-        """
-        "quick": {"command": ["sleep", "300"], "restart_policy": "always",
-          "health_check": {"type": "command", "target": "true", "timeout": 3, "interval": 1, "failure_threshold": 100}}
-        """)
-      processes.append(
-        """
-        "web": {"command": ["python3", "-m", "http.server", "--bind", "127.0.0.1", "\(port)"], "restart_policy": "always",
-          "health_check": {"type": "http", "target": "http://127.0.0.1:\(port)/", "timeout": 3, "interval": 1, "failure_threshold": 100}}
-        """)
-      let json = "{\"name\": \"i17-hang\", \"processes\": {\(processes.joined(separator: ", "))}}"
+      let json = Self.hangingChecks(
+        "i17-hang", hanging: 5, timeout: 3, hangingInterval: 3,
+        web: #""type": "http", "target": "http://127.0.0.1:\#(port)/""#, port: port)
       try RuntimeHarness.withPool(json) { context in
         #expect(try context.runtime.start().succeeded)
         FileManager.default.createFile(atPath: context.folder + "/ready", contents: nil)
@@ -130,23 +135,8 @@ extension Faults {
       // Ten hanging command checks for eight command slots: the port check never waits for a slot,
       // and the quick command check still gets one as slots free up (the longest-waiting first).
       let port = RuntimeHarness.freePort()
-      var processes = (0..<10).map { index in
-        """
-        "hang\(index)": {"command": ["sleep", "300"], "restart_policy": "always",
-          "health_check": {"type": "command", "target": "if [ -e ready ]; then sleep 300; fi", "timeout": 2, "interval": 1, "failure_threshold": 100}}
-        """
-      }
-      processes.append(
-        """
-        "quick": {"command": ["sleep", "300"], "restart_policy": "always",
-          "health_check": {"type": "command", "target": "true", "timeout": 2, "interval": 1, "failure_threshold": 100}}
-        """)
-      processes.append(
-        """
-        "web": {"command": ["python3", "-m", "http.server", "--bind", "127.0.0.1", "\(port)"], "restart_policy": "always",
-          "health_check": {"type": "port", "target": "127.0.0.1:\(port)", "timeout": 2, "interval": 1, "failure_threshold": 100}}
-        """)
-      let json = "{\"name\": \"i17-slots\", \"processes\": {\(processes.joined(separator: ", "))}}"
+      let json = Self.hangingChecks(
+        "i17-slots", hanging: 10, timeout: 2, hangingInterval: 1, web: #""type": "port", "target": "127.0.0.1:\#(port)""#, port: port)
       try RuntimeHarness.withPool(json) { context in
         #expect(try context.runtime.start().succeeded)
         FileManager.default.createFile(atPath: context.folder + "/ready", contents: nil)
