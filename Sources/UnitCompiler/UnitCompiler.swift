@@ -16,10 +16,15 @@ public struct UnitCompiler: Sendable {
 
   /// Compiles `pool`; throws every problem found (unresolvable commands, missing folders) at once.
   public func compile(_ pool: PoolConfig) throws(ConfigError) -> CompiledPool {
-    let names = UnitNames(pool: pool.name)
-    // First pass: resolve every process's folder and executable, so that all
-    // problems are reported together and nothing is emitted for a broken pool.
-    var contexts: [MappingContext] = []
+    try compile(try resolve(pool))
+  }
+
+  /// Resolves every process's folder and executable and checks the files the config names
+  /// (`fileSystem`, `searchPath`), so that all problems are reported together and nothing is
+  /// emitted for a broken pool. The manager's facts in `options` are not read: the result
+  /// serves any manager.
+  public func resolve(_ pool: PoolConfig) throws(ConfigError) -> ResolvedPool {
+    var resolvedProcesses: [ResolvedPool.Process] = []
     var diagnostics: [ConfigDiagnostic] = []
     // Pools share a few folders and interpreters among many processes: resolve each once.
     var folders: [String: (path: String, exists: Bool)] = [:]
@@ -56,10 +61,8 @@ public struct UnitCompiler: Sendable {
         }()
       switch resolved {
       case .success(let executable):
-        contexts.append(
-          MappingContext(
-            pool: pool, names: names, options: options, process: process,
-            workingDirectory: workingDirectory, executable: executable))
+        resolvedProcesses.append(
+          ResolvedPool.Process(spec: process, workingDirectory: workingDirectory, executable: executable))
       case .failure(let problem):
         diagnostics.append(
           ConfigDiagnostic(
@@ -68,6 +71,20 @@ public struct UnitCompiler: Sendable {
     }
     diagnostics += ReferencedFiles.problems(pool, fileSystem: options.fileSystem)
     guard diagnostics.isEmpty else { throw ConfigError(diagnostics: diagnostics) }
+    return ResolvedPool(pool: pool, processes: resolvedProcesses)
+  }
+
+  /// Binds a resolved pool to this compiler's manager facts (log folder or journal, version,
+  /// bus address): the units, without asking the file system again. Throws when a line of a
+  /// unit would be longer than systemd reads (`UnitFileLimits`), which the bound paths decide.
+  public func compile(_ resolved: ResolvedPool) throws(ConfigError) -> CompiledPool {
+    let pool = resolved.pool
+    let names = UnitNames(pool: pool.name)
+    let contexts = resolved.processes.map { process in
+      MappingContext(
+        pool: pool, names: names, options: options, process: process.spec,
+        workingDirectory: process.workingDirectory, executable: process.executable)
+    }
 
     let health = HealthMapper.healthUnit(contexts)
     let logCap = LogCapMapper.unit(contexts, hasHealth: health != nil)

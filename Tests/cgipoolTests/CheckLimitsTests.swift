@@ -24,6 +24,12 @@ import Testing
     let generate = try CgiPoolBinary.run(["generate", "units", "--stdout", "--config", config])
     #expect(generate.status == 65, "\(generate)")
     #expect(generate.stderr.contains("processes.p.command: its ExecStart= line"), "\(generate.stderr)")
+    // `start` refuses it before any manager is touched: no private manager, no runtime folder.
+    let runtime = NSTemporaryDirectory() + "i13-limits-runtime-" + UUID().uuidString
+    let start = try CgiPoolBinary.run(["start", "--config", config], environment: ["CGIPOOL_RUNTIME_DIR": runtime])
+    #expect(start.status == 65, "\(start)")
+    #expect(start.stderr.contains("processes.p.command: its ExecStart= line"), "\(start.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: runtime), "a manager was started for an invalid pool")
     // Half as many words fit: the line is 720 KB.
     let fits = try Self.write(["p": ["command": ["/bin/echo", word]]])
     defer { try? FileManager.default.removeItem(atPath: fits) }

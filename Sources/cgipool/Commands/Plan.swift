@@ -22,7 +22,7 @@ struct Plan: ParsableCommand {
 
   func run() throws {
     if let across = try AcrossHosts.plan(config: configOptions, manager: managerOptions, processes: []) {
-      let results = try across.plans(startPrivate: false)
+      let results = across.plans(startPrivate: false, resolved: try across.resolveAll())
       let pool = across.plan.pool.name
       print(json ? AcrossHosts.planJSON(results, pool: pool) : AcrossHosts.planText(results, pool: pool))
       if results.contains(where: { $0.plan == nil }) { throw ExitCode.failure }

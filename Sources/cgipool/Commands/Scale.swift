@@ -84,7 +84,8 @@ struct Scale: ParsableCommand {
   func scaleUp(session: RuntimeSession, from current: Int) throws -> Bool {
     let scaled = session.pool.withReplicas(session.pool.replicaCounts.merging([process: count]) { _, new in new })
     let grown = try RuntimeSession.session(
-      pool: scaled, located: session.located, config: configOptions, manager: managerOptions, compileUnits: true)
+      pool: scaled, located: session.located, config: configOptions, manager: managerOptions,
+      resolved: try RuntimeSession.resolve(scaled, config: configOptions))
     let added = ((current + 1)...count).map { PoolConfig.instanceName(process, replica: $0) }
     if let logDirectory = grown.runtime.logDirectory {
       do {

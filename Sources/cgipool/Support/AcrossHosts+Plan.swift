@@ -2,6 +2,7 @@ import ArgumentParser
 import CgiPoolRuntime
 import Foundation
 import ProcessConfig
+import UnitCompiler
 
 extension AcrossHosts {
   /// One host's part of `plan` across hosts.
@@ -21,9 +22,8 @@ extension AcrossHosts {
   /// Each host's plan, the hosts asked in parallel: its manager's units against its part of the
   /// config, and its env files' times read on that machine. A host with no manager running
   /// (this machine without a private manager) would get every process of its part started.
-  func plans(startPrivate: Bool) throws -> [HostPlanResult] {
-    try compileAll()
-    let connections = connect(plan.hosts, startPrivate: startPrivate, compileUnits: true)
+  func plans(startPrivate: Bool, resolved: [String: ResolvedPool]) -> [HostPlanResult] {
+    let connections = connect(plan.hosts, startPrivate: startPrivate, resolved: resolved)
     let results = Locked([HostPlanResult?](repeating: nil, count: connections.count))
     inParallel(connections.count) { index in
       let connection = connections[index]
@@ -62,7 +62,8 @@ extension AcrossHosts {
   /// dependency's change restarts dependents on its own host only: restarts do not cross
   /// managers, as `depends_on` propagates none.
   func apply() throws -> Bool {
-    var results = try plans(startPrivate: false)
+    let resolved = try resolveAll()
+    var results = plans(startPrivate: false, resolved: resolved)
     let failed = results.filter { $0.error != nil }
     if !failed.isEmpty {
       for result in failed {
@@ -72,7 +73,7 @@ extension AcrossHosts {
     }
     // Every host answered: where no manager runs yet (this machine), one is started now.
     for (index, result) in results.enumerated() where result.session == nil {
-      guard let session = connect([result.host], startPrivate: true, compileUnits: true).first?.session else {
+      guard let session = connect([result.host], startPrivate: true, resolved: resolved).first?.session else {
         printError("error: host \(result.host): no manager could be started (nothing was applied)")
         return false
       }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CgiPoolRuntime
 import Foundation
 import ProcessConfig
+import UnitCompiler
 
 /// `start`, `stop`, `restart`, `status`, `plan` and `apply` of a pool whose config names `hosts`: one session per
 /// host (this machine through the usual manager choice, the others through `--host`'s transport),
@@ -38,16 +39,19 @@ struct AcrossHosts {
     plan.hosts.map { host in plan.address(of: host).map { "\(host) (\($0))" } ?? host }.joined(separator: ", ")
   }
 
-  /// Compiles every host's units before any manager is touched, so an invalid pool starts nothing.
-  func compileAll() throws {
+  /// Resolves every host's part of the pool before any manager is touched, so an invalid pool
+  /// starts nothing; each host's session binds its part to that host's manager.
+  func resolveAll() throws -> [String: ResolvedPool] {
+    var resolved: [String: ResolvedPool] = [:]
     for host in plan.hosts {
-      _ = try RuntimeSession.compile(
-        plan.subPool(for: host), config: config, logDirectory: nil, version: nil, busAddress: nil)
+      resolved[host] = try RuntimeSession.resolve(plan.subPool(for: host), config: config)
     }
+    return resolved
   }
 
   /// Connects to `hosts` in parallel, each bounded by `--connect-timeout`.
-  func connect(_ hosts: [String], startPrivate: Bool, compileUnits: Bool) -> [Connection] {
+  /// Each host's units come from its part of `resolved`; nil: no units (`stop`, `status`).
+  func connect(_ hosts: [String], startPrivate: Bool, resolved: [String: ResolvedPool]?) -> [Connection] {
     let results = Locked(Array(repeating: Connection(host: "", session: nil, error: nil), count: hosts.count))
     inParallel( hosts.count) { index in
       let host = hosts[index]
@@ -63,7 +67,7 @@ struct AcrossHosts {
         if let located = try locator.locate(startPrivate: startPrivate) {
           connection.session = try RuntimeSession.session(
             pool: plan.subPool(for: host), located: located, config: config, manager: manager,
-            compileUnits: compileUnits)
+            resolved: resolved?[host])
         }
       } catch {
         connection.error = "\(error)"
@@ -79,11 +83,11 @@ struct AcrossHosts {
   /// stage in parallel; a stage begins once every earlier stage's processes are active and
   /// healthy. Connects to every host first: when one is unreachable, nothing is started.
   func start(_ requested: [String]) throws -> Bool {
-    try compileAll()
+    let resolved = try resolveAll()
     let selected = plan.withDependencies(requested)
     let stages = plan.stages(of: selected)
     let hosts = plan.hosts.filter { host in stages.contains { $0.contains { $0.host == host } } }
-    let connections = connect(hosts, startPrivate: true, compileUnits: true)
+    let connections = connect(hosts, startPrivate: true, resolved: resolved)
     let unreachable = connections.filter { $0.session == nil }
     if !unreachable.isEmpty {
       for connection in unreachable {
@@ -165,7 +169,7 @@ struct AcrossHosts {
     let selected = plan.withDependents(requested)
     let stages = Array(plan.stages(of: selected).reversed())
     let hosts = plan.hosts.filter { host in stages.contains { $0.contains { $0.host == host } } }
-    let connections = connect(hosts, startPrivate: false, compileUnits: false)
+    let connections = connect(hosts, startPrivate: false, resolved: nil)
     var ok = true
     var sessions: [String: RuntimeSession] = [:]
     for connection in connections {
@@ -213,7 +217,7 @@ struct AcrossHosts {
 
   /// Every host's status, queried in parallel; an unreachable host is an error row of its own.
   func status(_ requested: [String]) -> (hosts: [HostStatus], allActive: Bool) {
-    let connections = connect(plan.hosts, startPrivate: false, compileUnits: false)
+    let connections = connect(plan.hosts, startPrivate: false, resolved: nil)
     let results = Locked([HostStatus?](repeating: nil, count: connections.count))
     inParallel( connections.count) { index in
       let connection = connections[index]

@@ -25,11 +25,9 @@ struct RuntimeSession {
   ) throws -> RuntimeSession? {
     var pool = try config.load()
     if let unknown = pool.unknownProcessesMessage(processes) { throw ValidationError(unknown) }
-    // Compile before touching any manager, so an invalid pool starts nothing.
-    let logDirectory = LogLocation.directory(pool: pool.name)
-    if compileUnits {
-      _ = try compile(pool, config: config, logDirectory: logDirectory, version: nil, busAddress: nil)
-    }
+    // Resolve (the manager-independent half of the compile) before touching any manager, so an
+    // invalid pool starts nothing; the units are bound to the manager's facts once it is found.
+    let resolved = compileUnits ? try resolve(pool, config: config) : nil
     // A dead private manager's processes hold the pool's ports: end them before starting anew.
     if startPrivate { try replaceDeadManager(pool: pool, manager: manager) }
     let located: ManagerLocator.Located
@@ -42,6 +40,7 @@ struct RuntimeSession {
     }
     // A pool scaled with `cgipool scale` runs another count than its config says: what acts on
     // the running pool (status, stop, restart, scale) sees the instances that run.
+    var bound = resolved
     if liveReplicas {
       do {
         let healthState = HealthStateFile(path: HealthStateLocation.file(pool: pool.name, endpoint: located.endpoint))
@@ -52,16 +51,20 @@ struct RuntimeSession {
         printError("error: \(error)")
         throw ExitCode.failure
       }
+      // Other instances than the config's: their units are resolved for the count that runs.
+      if bound != nil, bound?.pool != pool { bound = try resolve(pool, config: config) }
     }
-    return try session(pool: pool, located: located, config: config, manager: manager, compileUnits: compileUnits)
+    return try session(pool: pool, located: located, config: config, manager: manager, resolved: bound)
   }
 
-  /// The session for `pool` on a manager already found: compiles the pool for it (exits 65
-  /// when it cannot) and builds the runtime.
+  /// The session for `pool` on a manager already found: binds `resolved` (the pool's resolved
+  /// half of the compile; nil: no units, for `status` and `stop`) to it (exits 65 when it
+  /// cannot) and builds the runtime.
   static func session(
     pool: PoolConfig, located: ManagerLocator.Located, config: ConfigOptions, manager: ManagerOptions,
-    compileUnits: Bool
+    resolved: ResolvedPool?
   ) throws -> RuntimeSession {
+    let compileUnits = resolved != nil
     let logDirectory = LogLocation.directory(pool: pool.name)
     let busAddress = located.endpoint.kind == .system || located.endpoint.kind == .user ? nil : located.endpoint.address
     // A remote system manager logs to its own journal, which `cgipool logs --host` reads there
@@ -73,14 +76,14 @@ struct RuntimeSession {
     // Where journald runs for this manager, output goes to the journal (no StandardOutput=),
     // else to one file per process.
     let compiled =
-      compileUnits
-      ? try compile(
-        pool, config: config, logDirectory: unitLogDirectory, journalOutput: journal != nil || remote,
-        version: Int(located.version.prefix { $0.isNumber }), busAddress: busAddress,
-        probeExecutable: remote ? RemoteRunner.remoteBinary : Executable.path,
-        healthStateDirectory: (healthState.path as NSString).deletingLastPathComponent,
-        unprivilegedManager: located.endpoint.kind == .user && geteuid() != 0)
-      : CompiledPool(poolName: pool.name, units: [])
+      try resolved.map { resolved in
+        try bind(
+          resolved, config: config, logDirectory: unitLogDirectory, journalOutput: journal != nil || remote,
+          version: Int(located.version.prefix { $0.isNumber }), busAddress: busAddress,
+          probeExecutable: remote ? RemoteRunner.remoteBinary : Executable.path,
+          healthStateDirectory: (healthState.path as NSString).deletingLastPathComponent,
+          unprivilegedManager: located.endpoint.kind == .user && geteuid() != 0)
+      } ?? CompiledPool(poolName: pool.name, units: [])
     let runtime = PoolRuntime(
       pool: pool, compiled: compiled,
       manager: BusSystemdManager(manager: located.manager, description: located.description),
@@ -123,23 +126,46 @@ struct RuntimeSession {
     }
   }
 
-  /// Compiles `pool` for this machine; exits 65 with every problem when it cannot.
-  static func compile(
-    _ pool: PoolConfig, config: ConfigOptions, logDirectory: String?, journalOutput: Bool = false, version: Int?,
-    busAddress: String?, probeExecutable: String = Executable.path, healthStateDirectory: String? = nil,
-    unprivilegedManager: Bool = false
-  ) throws -> CompiledPool {
-    var options = CompileOptions(
-      probeExecutable: probeExecutable,
-      searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
-      logDirectory: logDirectory, journalOutput: journalOutput, managerVersion: version, busAddress: busAddress)
-    options.healthStateDirectory = healthStateDirectory
-    options.unprivilegedManager = unprivilegedManager
-    do {
-      return try UnitCompiler(options: options).compile(pool)
+  /// Resolves `pool`'s folders and commands on this machine, and checks its unit-file lines as
+  /// `check` does; exits 65 with every problem when it cannot.
+  static func resolve(_ pool: PoolConfig, config: ConfigOptions) throws -> ResolvedPool {
+    do throws(ConfigError) {
+      let tooLong = UnitFileLimits.problems(pool)
+      if !tooLong.isEmpty { throw ConfigError(diagnostics: tooLong) }
+      return try UnitCompiler(options: options(logDirectory: nil, version: nil, busAddress: nil)).resolve(pool)
     } catch {
       Diagnostics.report(error, file: config.path)
       throw ExitCode(65)
     }
+  }
+
+  /// Binds a resolved pool to a manager's facts; exits 65 with every problem when it cannot.
+  static func bind(
+    _ resolved: ResolvedPool, config: ConfigOptions, logDirectory: String?, journalOutput: Bool = false, version: Int?,
+    busAddress: String?, probeExecutable: String = Executable.path, healthStateDirectory: String? = nil,
+    unprivilegedManager: Bool = false
+  ) throws -> CompiledPool {
+    var options = options(
+      logDirectory: logDirectory, journalOutput: journalOutput, version: version, busAddress: busAddress,
+      probeExecutable: probeExecutable)
+    options.healthStateDirectory = healthStateDirectory
+    options.unprivilegedManager = unprivilegedManager
+    do {
+      return try UnitCompiler(options: options).compile(resolved)
+    } catch {
+      Diagnostics.report(error, file: config.path)
+      throw ExitCode(65)
+    }
+  }
+
+  /// The compile options for this machine with a manager's facts.
+  static func options(
+    logDirectory: String?, journalOutput: Bool = false, version: Int?, busAddress: String?,
+    probeExecutable: String = Executable.path
+  ) -> CompileOptions {
+    CompileOptions(
+      probeExecutable: probeExecutable,
+      searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+      logDirectory: logDirectory, journalOutput: journalOutput, managerVersion: version, busAddress: busAddress)
   }
 }
