@@ -10,6 +10,8 @@ public struct ImportedProcess: Sendable, Equatable {
   public var cwd: String?
   /// `env`, in the order the source file gave the variables.
   public var env: [(String, String)] = []
+  /// How many instances run (`replicas`); nil: one, the key is not written.
+  public var replicas: Int?
   /// `restart_policy`.
   public var restartPolicy: RestartPolicy?
   /// `restart_delay` in seconds.

@@ -30,7 +30,11 @@ import Testing
     Self.expectGolden(json, name + ".expected.json")
     Self.expectGolden(result.findings.map { $0.description + "\n" }.joined(), name + ".findings")
     let config = try ConfigLoader.parse(Array(json.utf8), file: "process_config.json", baseDirectory: "/srv/shop")
-    #expect(config.processes.count == result.processes.count)
+    // One process per imported program; a replicated one runs as its instances.
+    #expect(Set(config.processes.values.map { $0.replicaOf ?? $0.name }).count == result.processes.count)
+    for process in result.processes where process.replicas != nil {
+      #expect(config.instances(of: process.name).count == process.replicas)
+    }
   }
 
   @Test func formatIsInferredFromNameAndContent() throws {
@@ -111,7 +115,9 @@ import Testing
   @Test func lossyImportsListTheirLosses() throws {
     let (supervisord, _) = try Self.importFixture("supervisord.conf")
     #expect(supervisord.lost.contains { $0.path == "[program:worker] user" && $0.line == 54 })
-    #expect(supervisord.lost.contains { $0.path == "[program:pool] numprocs" })
+    // numprocs from 1 became replicas: a note, not a loss.
+    #expect(!supervisord.lost.contains { $0.path == "[program:pool] numprocs" })
+    #expect(supervisord.findings.contains { $0.path == "[program:pool] numprocs" })
     let (procfile, _) = try Self.importFixture("Procfile")
     #expect(procfile.lost.isEmpty)
   }

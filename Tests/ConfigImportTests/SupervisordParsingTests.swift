@@ -1,4 +1,5 @@
 import Foundation
+import ProcessConfig
 import Testing
 
 @testable import ConfigImport
@@ -79,9 +80,30 @@ import Testing
     let result = try importText("[program:w]\ncommand=w --port 90%(process_num)02d\nnumprocs_start=5\n")
     #expect(result.processes[0].command == ["w", "--port", "9005"])
     #expect(result.lost.isEmpty)
-    let many = try importText("[program:w]\ncommand=w --port 90%(process_num)02d\nnumprocs=3\n")
+    // Copies numbered from 5 cannot be cgipool replicas (they count from 0 or 1): one process, a loss.
+    let many = try importText("[program:w]\ncommand=w --port 90%(process_num)02d\nnumprocs=3\nnumprocs_start=5\n")
     #expect(many.processes.count == 1)
+    #expect(many.processes[0].replicas == nil)
     #expect(many.lost.map(\.path) == ["[program:w] numprocs"])
+  }
+
+  @Test func numprocsBecomeReplicasWithPlaceholders() throws {
+    let fromZero = try importText(
+      "[program:w]\ncommand=w --port 90%(process_num)02d --id %(process_num)d --name %(program_name)s_%(process_num)s\n"
+        + "numprocs=3\nenvironment=SLOT=\"%(process_num)03d\"\n")
+    let zero = try #require(fromZero.processes.first)
+    #expect(zero.replicas == 3)
+    #expect(zero.command == ["w", "--port", "90{replica0:02}", "--id", "{replica0}", "--name", "w_{replica0}"])
+    #expect(zero.env.map(\.1) == ["{replica0:03}"])
+    #expect(fromZero.lost.isEmpty, "\(fromZero.lost)")
+    let fromOne = try importText("[program:w]\ncommand=w --port 90%(process_num)02d\nnumprocs=4\nnumprocs_start=1\n")
+    #expect(fromOne.processes[0].replicas == 4)
+    #expect(fromOne.processes[0].command == ["w", "--port", "90{replica:02}"])
+    // The written config loads, and each instance gets supervisord's number.
+    let text = ConfigWriter.render(fromOne)
+    let pool = try ConfigLoader.parse(Array(text.utf8), file: "imported.json", baseDirectory: "/etc/sv")
+    #expect(pool.processes["w@4"]?.command == ["w", "--port", "9004"])
+    #expect(pool.processes["w@1"]?.command == ["w", "--port", "9001"])
   }
 
   @Test func priorityOrdersTheProcesses() throws {

@@ -20,6 +20,7 @@ public enum ConfigWriter {
     if !process.env.isEmpty {
       members.append(.init(ProcessKey.env.rawValue, .object(process.env.map { JSONOutput.Member($0.0, .string($0.1)) })))
     }
+    if let replicas = process.replicas { members.append(.init(ProcessKey.replicas.rawValue, .number(Double(replicas)))) }
     if let policy = process.restartPolicy { members.append(.init(ProcessKey.restartPolicy.rawValue, .string(policy.rawValue))) }
     if let delay = process.restartDelay { members.append(.init(ProcessKey.restartDelay.rawValue, .number(delay))) }
     if let delay = process.startupDelay { members.append(.init(ProcessKey.startupDelay.rawValue, .number(delay))) }

@@ -202,8 +202,15 @@ struct ProcessComposeImporter {
           }
         }
       case "replicas":
-        if (value.int ?? 1) > 1 {
-          note(.lost, line, path, "\(value.int ?? 1) replicas: cgipool has no replicas yet, so one process was imported")
+        if let count = value.int, count > 1 {
+          if count > 1000 {
+            note(.lost, line, path, "\(count) replicas: cgipool runs at most 1000, so one process was imported")
+          } else {
+            process.replicas = count
+            note(
+              .note, line, path,
+              "imported as \"replicas\": \(count): units <pool>-\(process.name)@1 ... @\(count), PC_REPLICA_NUM kept (0-based) beside CGIPOOL_REPLICA (1-based)")
+          }
         }
       case "shutdown":
         for (inner, innerValue) in mapping(value) {
@@ -276,6 +283,11 @@ struct ProcessComposeImporter {
           note(.lost, line, path, "cgipool checks liveness only for restart_policy always (availability.restart: always)")
         }
       }
+    }
+    // process-compose numbers its replicas from 0 in PC_REPLICA_NUM; keep that for the program
+    // (after the loop: `environment` may come after `replicas`).
+    if process.replicas != nil, !process.env.contains(where: { $0.0 == "PC_REPLICA_NUM" }) {
+      process.env.append(("PC_REPLICA_NUM", "{replica0}"))
     }
     return process
   }

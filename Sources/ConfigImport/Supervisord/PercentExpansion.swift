@@ -10,6 +10,9 @@ enum PercentExpansion {
     case text(String)
     /// A number (`%(process_num)d`).
     case number(Int)
+    /// cgipool's instance number placeholder, from 0 (`{replica0}`) or from 1 (`{replica}`):
+    /// `%(process_num)02d` of a program whose copies become `replicas` renders as `{replica0:02}`.
+    case replica(zeroBased: Bool)
   }
 
   /// Why `text` cannot be expanded.
@@ -70,6 +73,14 @@ enum PercentExpansion {
         throw ExpansionError(message: "%(\(name)) cannot be expanded (available: \(available), ENV_*)")
       }
       var rendered: String
+      if case .replica(let zeroBased) = value {
+        // A zero-padded width is cgipool's `:0W` (W up to 9); any other padding is dropped.
+        let width = Int(widthText) ?? 0
+        let format = flags.contains("0") && (1...9).contains(width) && type != "s" ? ":0\(width)" : ""
+        output += "{replica" + (zeroBased ? "0" : "") + format + "}"
+        index = cursor
+        continue
+      }
       switch (type, value) {
       case ("s", .text(let string)), ("r", .text(let string)): rendered = type == "r" ? "'\(string)'" : string
       case ("s", .number(let number)), ("r", .number(let number)): rendered = String(number)
@@ -81,6 +92,8 @@ enum PercentExpansion {
           rendered = String(repeating: "0", count: width - rendered.count - sign.count) + rendered
         }
         rendered = sign + rendered
+      case (_, .replica):
+        rendered = ""  // rendered above
       case (_, .text(let string)):
         throw ExpansionError(message: "%(\(name))\(type) needs a number, but \(name) is \"\(string)\"")
       }

@@ -124,7 +124,10 @@ struct SupervisordImporter {
     expansions["program_name"] = .text(program)
     expansions["group_name"] = .text(group ?? program)
     expansions["numprocs"] = .number(numprocs)
-    expansions["process_num"] = .number(numprocsStart)
+    // Copies numbered from 0 or 1 become cgipool replicas: `%(process_num)` is then the
+    // instance number placeholder ({replica0} or {replica}); other starts cannot be expressed.
+    let asReplicas = numprocs > 1 && (numprocsStart == 0 || numprocsStart == 1)
+    expansions["process_num"] = asReplicas ? .replica(zeroBased: numprocsStart == 0) : .number(numprocsStart)
 
     guard let commandEntry = section["command"] else {
       throw ImportError(file: context.file, line: section.line, message: "\(where_) does not specify a command")
@@ -145,11 +148,17 @@ struct SupervisordImporter {
     }
     var process = ImportedProcess(name: name, command: command)
     process.order = 999  // supervisord's default priority
-    if numprocs > 1 {
+    if asReplicas {
+      process.replicas = numprocs
+      let placeholder = numprocsStart == 0 ? "{replica0}" : "{replica}"
+      note(
+        .note, section["numprocs"]?.line, path("numprocs"),
+        "\(numprocs) copies: imported as \"replicas\": \(numprocs), with %(process_num) as \(placeholder) (units <pool>-\(name)@1 ... @\(numprocs))")
+    } else if numprocs > 1 {
       let usesNumber = PercentExpansion.names(in: commandEntry.value).contains("process_num")
       note(
         .lost, section["numprocs"]?.line, path("numprocs"),
-        "\(numprocs) copies: cgipool has no replicas yet, so one process was imported"
+        "\(numprocs) copies numbered from \(numprocsStart): cgipool's replicas count from 0 or 1 ({replica0}, {replica}), so one process was imported"
           + (usesNumber ? " with process_num \(numprocsStart)" : ""))
     }
 
@@ -236,7 +245,7 @@ struct SupervisordImporter {
         note(.lost, entry.line, here, "supervisord's event notifications have no counterpart in cgipool")
       case "environment":
         process.env = try environment(entry, expansions: expansions, path: here)
-        if numprocs > 1, PercentExpansion.names(in: entry.value).contains("process_num") {
+        if numprocs > 1, !asReplicas, PercentExpansion.names(in: entry.value).contains("process_num") {
           note(.lost, entry.line, here, "uses process_num: imported with process_num \(numprocsStart) only")
         }
       case "directory":

@@ -120,9 +120,12 @@ extension CgiPool {
 
     /// The text `check` prints for a valid config.
     static func summary(of config: PoolConfig) -> String {
-      let count = config.processes.count
+      // Processes as the config declares them; instances of replicated ones counted apart.
+      let replicated = config.replicaCounts
+      let count = config.processes.count - replicated.values.reduce(0, +) + replicated.count
       var text = "pool: \(config.name)\n"
-      text += "processes: \(count)\n"
+      text += "processes: \(count)"
+      text += replicated.isEmpty ? "\n" : " (\(config.processes.count) units: replicas of \(replicated.keys.sorted().joined(separator: ", ")))\n"
       for (level, names) in config.startLevels().enumerated() {
         for name in names {
           guard let process = config.processes[name] else { continue }
