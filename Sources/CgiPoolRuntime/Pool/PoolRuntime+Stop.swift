@@ -94,7 +94,7 @@ extension PoolRuntime {
       }
       results.append(ProcessStopResult(process: process, unit: unit, outcome: outcome))
     }
-    return StopReport(results: leftInProc(results, order: order))
+    return StopReport(results: leftInProc(results, order: order, helpers: requested.isEmpty))
   }
 
   /// How long a stop may take: dependents stop before dependencies, so the longest chain of stop timeouts, plus a margin.
@@ -113,8 +113,12 @@ extension PoolRuntime {
 
   /// The manager's word is not the last one: whatever `/proc` still shows in a stopped unit's
   /// cgroup (after up to 2 s for processes just killed to vanish) is reported as a survivor.
-  func leftInProc(_ results: [ProcessStopResult], order: [String]) -> [ProcessStopResult] {
-    let units = PoolCensus.units(of: order, names: names)
+  ///
+  /// `helpers` false (a stop of some processes): the helper units keep running and are not
+  /// waited for; counting the log cap's process would hold every partial stop for the whole 2 s
+  /// (each instance of a rolling restart).
+  func leftInProc(_ results: [ProcessStopResult], order: [String], helpers: Bool = true) -> [ProcessStopResult] {
+    let units = helpers ? PoolCensus.units(of: order, names: names) : Set(order.map(names.service))
     var left: [String: [Int32]] = [:]
     _ = Posix.poll(timeout: .seconds(2), interval: .milliseconds(50)) {
       left = PoolCensus.processes(pool: pool.name, units: units, cgroupRoot: cgroupRoot)
