@@ -54,6 +54,8 @@ public struct ProcessSpec: Sendable, Equatable {
   public var replicaOf: String?
   /// This instance's number, 1...N; nil for a process as declared.
   public var replica: Int?
+  /// Addresses systemd holds for the process (`listen`), in config order; empty: none.
+  public var listen: [ListenAddress] = []
 
   /// Whether `start` waits `settleTime` before calling the process up: a health check is the
   /// better proof, and a `restart_policy: no` process's successful exit is its completion.

@@ -94,6 +94,8 @@ public struct UnitCompiler: Sendable {
       Self.target(pool: pool, names: names, helpers: helpers.map(\.name), wantedBy: options.wantedBy),
     ]
     for context in contexts {
+      // A process's socket comes before its service: it must listen when the service starts.
+      if let socket = SocketMapper.unit(context) { units.append(socket) }
       units.append(Self.service(context))
     }
     // A line systemd would not read fails the whole unit file: refuse it here, with its path.
@@ -135,7 +137,10 @@ public struct UnitCompiler: Sendable {
   static func target(pool: PoolConfig, names: UnitNames, helpers: [String], wantedBy: String) -> UnitDefinition {
     // The helper units too, so `systemctl start <pool>.target` starts the liveness checks and
     // the log cap.
-    let services = pool.topologicalOrder().map(names.service) + helpers
+    let services =
+      pool.topologicalOrder().flatMap { process in
+        (pool.processes[process]!.listen.isEmpty ? [] : [names.socket(process)]) + [names.service(process)]
+      } + helpers
     return UnitDefinition(
       name: names.target, kind: .target,
       sections: [

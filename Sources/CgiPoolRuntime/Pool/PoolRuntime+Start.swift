@@ -116,10 +116,17 @@ extension PoolRuntime {
     var jobs: [String: String] = [:]  // job path -> process
     // One listing says which units are loaded at all; on a cold start none is, and each unit
     // goes straight to StartTransientUnit instead of first asking for its state one by one.
+    // Sockets first (`listen`): a service gets only the fds of a socket already listening.
+    let socketFailures = try startSockets(processes, submitted: &submitted, deadline: deadline)
     let loaded = try manager.listedStates(processes.map(names.service) + names.helpers)
     for process in processes {
       let unit = names.service(process)
       guard let definition = compiled.unit(named: unit) else { continue }
+      if let reason = socketFailures[process] {
+        results[process] = ProcessStartResult(process: process, unit: unit, outcome: .failed(reason))
+        progress(.finished(results[process]!))
+        continue
+      }
       if loaded[unit] != nil, let state = try manager.unitState(unit), state.activeState == .active || state.activeState == .reloading {
         // Already up: leave it, but say when its definition is stale.
         let outcome: ProcessStartResult.Outcome =

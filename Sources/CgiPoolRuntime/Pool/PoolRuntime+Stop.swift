@@ -13,7 +13,8 @@ extension PoolRuntime {
   /// left is killed at once.
   ///
   /// With `dependents` false only `requested` get stop jobs (`cgipool restart NAME`); systemd
-  /// still stops the processes that are `PartOf=` one of them (`restart: true`).
+  /// still stops the processes that are `PartOf=` one of them (`restart: true`). Their sockets
+  /// (`listen`) keep listening then; otherwise they stop with their processes.
   public func stop(
     _ requested: [String] = [], force: Bool = false, timeout: Double? = nil, dependents: Bool = true,
     forceWhen: () -> Bool = { false }
@@ -30,6 +31,9 @@ extension PoolRuntime {
     var candidates: [String] = requested.isEmpty ? [names.target] + names.helpers : []
     for process in order.reversed() {
       candidates.append(names.service(process))
+      // A stopped process's socket would start it again at the next connection; a restart
+      // (`dependents` false) keeps it, so connections wait in its backlog meanwhile.
+      if dependents, pool.processes[process]?.listen.isEmpty == false { candidates.append(names.socket(process)) }
     }
     let before = try manager.listedStates(candidates + [names.slice])
     var running: [String: UnitState] = [:]

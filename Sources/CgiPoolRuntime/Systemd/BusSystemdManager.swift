@@ -56,8 +56,9 @@ public final class BusSystemdManager: SystemdManaging {
   /// `StartTransientUnit` with mode `fail`: never replaces a unit that exists.
   public func startTransientUnit(_ unit: TransientUnit) throws(SystemdError) -> String {
     let properties = unit.properties.map { ($0.name, Self.busValue($0.value)) }
+    let aux = unit.aux.map { ($0.name, $0.properties.map { ($0.name, Self.busValue($0.value)) }) }
     return try translate { () throws(BusError) in
-      try manager.startTransientUnit(unit.name, mode: .fail, properties: properties)
+      try manager.startTransientUnit(unit.name, mode: .fail, properties: properties, aux: aux)
     }
   }
 

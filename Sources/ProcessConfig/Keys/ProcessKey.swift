@@ -18,6 +18,8 @@ public enum ProcessKey: String, ConfigKey {
   case host
   /// `limits`: memory, CPU, tasks and open files systemd caps.
   case limits
+  /// `listen`: addresses systemd binds and holds for the process (a `.socket` unit).
+  case listen
   /// `pid_file`: where a forking process writes its daemon's PID.
   case pidFile = "pid_file"
   case replicas
@@ -72,6 +74,10 @@ public enum ProcessKey: String, ConfigKey {
       ConfigKeyInfo(
         "Resources systemd caps for the process: memory (MemoryMax=), cpu (CPUQuota=), tasks (TasksMax=), nofile (LimitNOFILE=); absent: unlimited.",
         type: .object(keys: LimitsKey.names), defaultValue: .null)
+    case .listen:
+      ConfigKeyInfo(
+        "Addresses systemd binds and holds for the process in <pool>-<process>.socket (\"127.0.0.1:9001\", \"[::1]:9001\", or a Unix socket's absolute path), passed to it as fd 3 and up (LISTEN_FDS, LISTEN_FDNAMES); connections wait in the backlog while it restarts; absent: the process binds its own.",
+        type: .stringOrStringArray, defaultValue: .null)
     case .pidFile:
       ConfigKeyInfo(
         "Where a forking process writes its daemon's PID, relative to cwd; only with type forking.",

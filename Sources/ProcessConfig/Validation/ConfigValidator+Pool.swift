@@ -114,6 +114,7 @@ extension ConfigValidator {
       if let spec { specs[member.key] = spec } else { failed = true }
     }
     if reportCycles(in: graph, names: names.sorted(), at: path) { failed = true }
+    if !checkListenUnique(specs, order: names, at: path) { failed = true }
     if !checkCompletions(specs, at: path) { failed = true }
     return failed ? nil : specs
   }

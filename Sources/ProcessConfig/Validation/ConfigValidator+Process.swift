@@ -76,6 +76,9 @@ extension ConfigValidator {
     if let value = object[ProcessKey.limits], value != .null {
       spec.limits = take(limits(value, at: path.appending(ProcessKey.limits)), default: Limits())
     }
+    if let value = object[ProcessKey.listen], value != .null {
+      spec.listen = take(listenAddresses(value, at: path.appending(ProcessKey.listen)), default: [])
+    }
     if let value = object[ProcessKey.sandbox] {
       if let overrides = sandboxOverrides(value, at: path.appending(ProcessKey.sandbox)) {
         sandboxOverrides[name] = overrides
@@ -94,6 +97,7 @@ extension ConfigValidator {
       if result.valid { spec.dependencies = result.dependencies } else { failed = true }
     }
     if !failed { checkKernelLimits(spec, at: path) }
+    if !failed, !checkProbeAvoidsHeldAddresses(spec, at: path) { failed = true }
     return (failed ? nil : spec, edges)
   }
 

@@ -97,6 +97,7 @@ public enum TransientUnitBuilder {
     case .umask(let mask): return .uint32(mask)
     case .errno(let number): return .int32(number)
     case .noNamespaces: return .uint64(0)
+    case .listenStream(let address): return .stringPairs([StringPair("Stream", address)])
     }
   }
 

@@ -93,10 +93,14 @@ public struct TransientUnit: Sendable, Equatable {
   public var name: String
   /// The properties, in the order the unit model lists them.
   public var properties: [TransientProperty]
+  /// Units created (not started) in the same call (`StartTransientUnit`'s `aux`): a socket's
+  /// service, which systemd needs loaded before it starts the socket.
+  public var aux: [TransientUnit] = []
 
   /// Creates a transient unit.
-  public init(name: String, properties: [TransientProperty]) {
+  public init(name: String, properties: [TransientProperty], aux: [TransientUnit] = []) {
     self.name = name
     self.properties = properties
+    self.aux = aux
   }
 }

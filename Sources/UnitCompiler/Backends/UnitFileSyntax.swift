@@ -79,6 +79,7 @@ public enum UnitFileSyntax {
     case .umask(let mask): return "0" + String(mask, radix: 8).leftPadded(to: 3)
     case .errno(let number): return errnoName(number)
     case .noNamespaces: return "yes"
+    case .listenStream(let address): return plain(address)
     }
   }
 

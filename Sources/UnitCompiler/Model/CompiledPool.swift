@@ -4,7 +4,8 @@ import ProcessConfig
 public struct CompiledPool: Sendable, Equatable {
   /// The pool's name, the prefix of every unit.
   public var poolName: String
-  /// The slice, then the target, then each process's service (topological order), then the
+  /// The slice, then the target, then each process's socket (with `listen`) and service
+  /// (topological order), then the
   /// helper units (the health unit, the log cap unit) the pool has.
   public var units: [UnitDefinition]
   /// Where output goes to files: the name of each file the units write in the log folder

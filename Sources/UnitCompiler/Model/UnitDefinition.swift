@@ -13,6 +13,8 @@ public struct UnitDefinition: Sendable, Equatable {
     case target
     /// A `.scope`: processes started elsewhere, moved into a unit (transient only).
     case scope
+    /// A `.socket`: addresses systemd holds for a process's service (`listen`).
+    case socket
   }
 
   /// The full unit name, e.g. `cgipool-proxy.service`.

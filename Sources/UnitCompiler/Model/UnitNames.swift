@@ -31,6 +31,9 @@ public struct UnitNames: Sendable, Equatable {
   public func template(_ process: String) -> String { "\(pool)-\(process)@.service" }
   /// Every loaded instance of a replicated `process` (for `ListUnitsByPatterns`).
   public func instancePattern(_ process: String) -> String { "\(pool)-\(process)@*.service" }
+  /// The socket that holds `process`'s `listen` addresses: `<pool>-<process>.socket`. It has the
+  /// service's name, so it feeds that service (a transient socket cannot name another one).
+  public func socket(_ process: String) -> String { "\(pool)-\(process).socket" }
   /// The unit that checks the liveness of every process of the pool: `<pool>.health.service`.
   ///
   /// Not `<pool>-health.service`: that is the service of a process called `health`.

@@ -44,6 +44,9 @@ public enum UnitValue: Sendable, Equatable {
   case umask(UInt32)
   /// An errno number; the file shows its name (`EPERM`), D-Bus sends `i`.
   case errno(Int32)
+  /// One stream address a socket holds (`ListenStream=`); repeated keys accumulate (D-Bus
+  /// `Listen`, `a(ss)` of `("Stream", address)`).
+  case listenStream(String)
   /// `RestrictNamespaces=yes`: no namespace may be created; D-Bus sends the allowed set, `t` 0.
   case noNamespaces
 }
