@@ -10,7 +10,14 @@ import UnitCompiler
 /// settings whether the units came from unit files or over D-Bus.
 @Suite(.enabled(if: PrivateManagerFixture.enabled)) struct BackendAgreementTests {
   /// Properties compared, by interface.
-  static let unitKeys = ["Description", "Requires", "After", "PartOf", "Wants", "StartLimitIntervalUSec", "StartLimitBurst", "CollectMode"]
+  static let unitKeys = [
+    "Description", "Requires", "After", "PartOf", "Wants", "StartLimitIntervalUSec", "StartLimitBurst", "CollectMode",
+    "Triggers", "TriggeredBy", "Before",
+  ]
+  /// What `listen` sets on a process's socket.
+  static let socketKeys = ["Listen", "Backlog", "FileDescriptorName", "Slice", "ReusePort", "Accept"]
+  /// The port `open`'s socket holds (free when the suite loaded).
+  static let port = RuntimeHarness.freePort()
   static let serviceKeys = [
     "Type", "Slice", "WorkingDirectory", "Environment", "ExecCondition", "ExecStart", "ExecStartPost", "Restart", "RestartUSec",
     "TimeoutStartUSec", "TimeoutStopUSec", "KillMode", "KillSignal", "SendSIGKILL", "ExecConditionEx",
@@ -38,7 +45,7 @@ import UnitCompiler
         "depends_on": ["mid", {"process": "base", "condition": "started", "restart": true}],
         "sandbox": {"level": "strict", "writable": ["data dir", "/var/lib/i18 100%"], "capabilities": ["CAP_NET_BIND_SERVICE"],
           "memory_deny_write_execute": false}},
-      "open": {"command": ["sleep", "303"], "sandbox": "none"}
+      "open": {"command": ["sleep", "303"], "sandbox": "none", "listen": ["127.0.0.1:\(port)", "/tmp/iS-agree-\(port).sock"]}
     }}
     """
 
@@ -53,6 +60,10 @@ import UnitCompiler
       let common = try manager.properties(path: path, interface: SystemdManager.unitInterface)
       // Dependency lists are sets to systemd; its order is a hash order.
       for key in unitKeys { properties[key] = common[key].map(sortedIfStrings) }
+      if unit.hasSuffix(".socket") {
+        let socket = try manager.properties(path: path, interface: "org.freedesktop.systemd1.Socket")
+        for key in socketKeys { properties[key] = socket[key] }
+      }
       if unit.hasSuffix(".service") {
         let service = try manager.properties(path: path, interface: SystemdManager.serviceInterface)
         for key in serviceKeys { properties[key] = service[key].map(configurationOnly) }
@@ -79,7 +90,7 @@ import UnitCompiler
 
   @Test func unitFilesAndTransientUnitsMatch() throws {
     try RuntimeHarness.withPool(Self.json) { context in
-      let names = context.compiled.units.filter { $0.kind == .service }.map(\.name)
+      let names = context.compiled.units.filter { $0.kind == .service || $0.kind == .socket }.map(\.name)
       // 1. Unit files, loaded (not started) from the manager's runtime unit folder.
       let folder = try #require(context.endpoint.runtimeDirectory) + "/systemd/user"
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -100,7 +111,7 @@ import UnitCompiler
           let file = fromFiles[name]?[key]
           let bus = fromBus[name]?[key]
           // The transient units leave out the target (systemd cannot create targets over D-Bus).
-          let expectedBus = key == "Wants" || key == "PartOf" ? file.map { Self.withoutTarget($0) } : file
+          let expectedBus = key == "Wants" || key == "PartOf" || key == "Before" ? file.map { Self.withoutTarget($0) } : file
           #expect(bus == expectedBus, "\(name) \(key): file \(String(describing: file)) vs bus \(String(describing: bus))")
         }
       }
@@ -138,6 +149,14 @@ import UnitCompiler
       let open = try #require(fromBus["agree-open.service"])
       #expect(open["ProtectSystem"] == .string("no"))
       #expect(open["NoNewPrivileges"] == .bool(false))
+      // `listen`: the socket holds both addresses, names its fds after the process, feeds its service.
+      let socket = try #require(fromBus["agree-open.socket"])
+      #expect(socket["FileDescriptorName"] == .string("open"))
+      #expect(socket["Backlog"] == .uint32(4096))
+      #expect(socket["Triggers"] == .strings(["agree-open.service"]))
+      #expect(socket["Slice"] == .string("agree.slice"))
+      let listen = socket["Listen"]?.arrayValues?.compactMap { $0.structFields?.compactMap(\.stringValue) }
+      #expect(listen == [["Stream", "127.0.0.1:\(Self.port)"], ["Stream", "/tmp/iS-agree-\(Self.port).sock"]], "\(String(describing: listen))")
     }
   }
 
