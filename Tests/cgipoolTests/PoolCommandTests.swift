@@ -106,6 +106,46 @@ import Testing
     #expect(after.stdout.hasSuffix("0/2 active\n"), "\(after)")
   }
 
+  /// `listen` through the binary: status names the socket and its addresses, restart keeps it
+  /// listening, stop frees the port. The process does not serve; only the socket is looked at.
+  @Test func listenShowsInStatusAndStopFreesThePort() throws {
+    let port = FreePort.next()
+    let scratch = try Scratch(
+      """
+      {"name": "iS-cli", "processes": {"web": {"command": ["sleep", "300"], "listen": ["127.0.0.1:\(port)"], "settle_time": 0}}}
+      """)
+    defer { scratch.tearDown() }
+    let start = try scratch.run(["start"])
+    #expect(start.status == 0, "\(start)")
+    let status = try scratch.run(["status"])
+    #expect(status.stdout.contains("\nsocket: web: 127.0.0.1:\(port) (listening)\n"), "\(status)")
+    let json = try scratch.run(["status", "--json"])
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let process = try #require((document["processes"] as? [[String: Any]])?.first)
+    #expect(process["listen"] as? [String] == ["127.0.0.1:\(port)"], "\(json)")
+    #expect(process["socketState"] as? String == "active", "\(json)")
+    let restart = try scratch.run(["restart", "web"])
+    #expect(restart.status == 0, "\(restart)")
+    #expect(try scratch.run(["status"]).stdout.contains("socket: web: 127.0.0.1:\(port) (listening)"))
+    let stop = try scratch.run(["stop"])
+    #expect(stop.status == 0, "\(stop)")
+    let after = try scratch.run(["status"])
+    #expect(after.stdout.contains("socket: web: 127.0.0.1:\(port) (inactive)"), "\(after)")
+    // Nothing holds the port any more: this process can listen on it.
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var one: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    #expect(bound == 0, "the port is free after stop")
+  }
+
   @Test func invalidConfigStartsNothing() throws {
     let scratch = try Scratch(#"{"processes": {"a": {"command": ["sleep", "1"], "depends_on": ["nope"]}}}"#)
     defer { scratch.tearDown() }

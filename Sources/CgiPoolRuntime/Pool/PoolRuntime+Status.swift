@@ -13,7 +13,8 @@ extension PoolRuntime {
     let requested = pool.resolvingInstances(requested)
     let shown = requested.isEmpty ? pool.topologicalOrder() : pool.topologicalOrder().filter(requested.contains)
     // One batched read for every unit shown, instead of a round of calls per unit.
-    let states = try manager.unitStates(shown.map(names.service))
+    let sockets = shown.filter { !pool.processes[$0]!.listen.isEmpty }.map(names.socket)
+    let states = try manager.unitStates(shown.map(names.service) + sockets)
     // The health unit's last results, as it published them.
     let health = healthState?.read() ?? [:]
     let exits = earlyExits?.read() ?? [:]
@@ -26,6 +27,10 @@ extension PoolRuntime {
         uptimeSeconds: nil, restarts: state?.restarts ?? 0, memoryBytes: state?.memoryBytes,
         lastResult: state?.result ?? .notLoaded, health: nil, healthAgeSeconds: nil,
         logFile: journal == nil ? logDirectory.map { LogPath.file(process: process, in: $0) } : nil, note: nil)
+      if let listen = pool.processes[process]?.listen, !listen.isEmpty {
+        status.listen = listen.map(\.description)
+        status.socketState = states[names.socket(process)]?.activeState ?? .inactive
+      }
       // Only set under the journal, so the file-based JSON stays as it was.
       status.logsInJournal = journal != nil ? true : nil
       if let state, state.isActive, state.activeEnterMonotonic > 0, now > state.activeEnterMonotonic {

@@ -28,6 +28,10 @@ public struct ProcessStatus: Sendable, Equatable, Codable {
   public var logsInJournal: Bool?
   /// A hint when the state needs the operator (start limit hit, restarting).
   public var note: String?
+  /// The addresses systemd holds for the process (`listen`); nil without `listen`.
+  public var listen: [String]?
+  /// Its socket unit's state (`active` while it listens, `inactive`, `failed`); nil without `listen`.
+  public var socketState: ActiveState?
   /// A `restart_policy: no` process whose unit is gone: it ran and was removed, as the policy says.
   public var finished: Bool = false
 

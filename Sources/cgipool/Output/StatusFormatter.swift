@@ -14,6 +14,12 @@ enum StatusFormatter {
     for process in status.processes {
       if let note = process.note { lines.append("note: \(process.process): \(note)") }
     }
+    for process in status.processes {
+      guard let listen = process.listen else { continue }
+      // The socket's own state: it may listen (and queue connections) while the process restarts.
+      let state = process.socketState == .active ? "listening" : process.socketState?.rawValue ?? "inactive"
+      lines.append("socket: \(process.process): \(listen.joined(separator: ", ")) (\(state))")
+    }
     if status.processes.first?.logsInJournal == true {
       lines.append("logs: journal (cgipool logs NAME)")
     } else if let log = status.processes.first?.logFile {

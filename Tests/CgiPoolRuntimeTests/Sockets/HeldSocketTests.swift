@@ -119,6 +119,8 @@ import UnitCompiler
     let first = try #require(seen(context.folder).first)
     #expect(first == [String(service.mainPID), "1", "web", "inherited"], "\(first)")
     #expect(try request(port: port).get() == String(service.mainPID))
+    let status = try #require(try context.runtime.status().processes.first)
+    #expect(status.listen == ["127.0.0.1:\(port)"] && status.socketState == .active, "\(status)")
 
     // Requests in a loop while `restart web` stops and starts it (a 0.3 s slow start):
     // each waits in the backlog, none is refused.
@@ -150,6 +152,7 @@ import UnitCompiler
     #expect(stop.nothingLeft, "\(stop)")
     #expect(try context.runtime.manager.unitState(socketUnit)?.activeState ?? .inactive == .inactive)
     #expect(portIsFree(port), "the port is free after the stop")
+    #expect(try context.runtime.status().processes.first?.socketState == .inactive)
     #expect(PoolCensus.processes(pool: pool, units: [socketUnit, "\(pool)-web.service"], cgroupRoot: context.runtime.cgroupRoot).isEmpty)
   }
 
