@@ -58,6 +58,19 @@ import Testing
     #expect(problems.first?.contains("the socket answers before the process runs, so the probe proves nothing") == true)
   }
 
+  @Test func replicasShareTCPAddressesButNotUnixSockets() throws {
+    let tcp = try ConfigText.parse(#"{"processes": {"w": {"command": ["/bin/w"], "replicas": 3, "listen": "127.0.0.1:9001"}}}"#)
+    #expect(tcp.processes["w@3"]?.listen == [.tcp(host: "127.0.0.1", port: 9001)])
+    #expect(ConfigText.problems(#"{"processes": {"w": {"command": ["/bin/w"], "replicas": 2, "listen": ["127.0.0.1:1", "/run/w.sock"]}}}"#) == [
+      #"processes.w.listen: "/run/w.sock" is a Unix socket, which replicas cannot share; give a replicated process TCP addresses"#
+    ])
+    // Each replica's own health port is fine; a placeholder that lands on the held port for one replica is not.
+    let own = #"{"processes": {"w": {"command": ["/bin/w"], "replicas": 2, "listen": "127.0.0.1:9001", "health_check": {"type": "port", "target": "910{replica}"}}}}"#
+    #expect(ConfigText.problems(own) == [])
+    let held = #"{"processes": {"w": {"command": ["/bin/w"], "replicas": 2, "listen": "127.0.0.1:9002", "health_check": {"type": "port", "target": "900{replica}"}}}}"#
+    #expect(ConfigText.problems(held).first?.hasPrefix(#"processes.w.health_check.target: the health check probes "9002""#) == true, "\(ConfigText.problems(held))")
+  }
+
   @Test(arguments: [
     (#""127.0.0.1:9001""#, #"{"type": "port", "target": "9101"}"#),
     (#""127.0.0.1:9001""#, #"{"type": "http", "target": "http://127.0.0.1:9101/health"}"#),

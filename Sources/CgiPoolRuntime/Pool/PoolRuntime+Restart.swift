@@ -69,7 +69,8 @@ extension PoolRuntime {
     _ requested: [String], stopped: (StopReport) -> Void, progress: (StartEvent) -> Void
   ) throws(SystemdError) -> RestartReport {
     let affected = withRestartingDependents(requested)
-    let stopReport = try stop(requested, dependents: false)
+    // The sockets stay: connections wait in their backlogs while the processes restart.
+    let stopReport = try stop(requested, dependents: false, keepingSockets: true)
     stopped(stopReport)
     let started = try start(affected, progress: progress)
     // `start` reports the dependencies it checked too; the restart reports what it restarted.

@@ -13,11 +13,15 @@ extension PoolRuntime {
   /// left is killed at once.
   ///
   /// With `dependents` false only `requested` get stop jobs (`cgipool restart NAME`); systemd
-  /// still stops the processes that are `PartOf=` one of them (`restart: true`). Their sockets
-  /// (`listen`) keep listening then; otherwise they stop with their processes.
+  /// still stops the processes that are `PartOf=` one of them (`restart: true`).
+  ///
+  /// A process's socket (`listen`) stops with it, unless `keepingSockets` (a restart): then it
+  /// keeps listening and connections wait in its backlog for the process to come back. A
+  /// replica removed by `scale` takes its socket with it, or the kernel would keep handing
+  /// connections to a socket nobody serves.
   public func stop(
     _ requested: [String] = [], force: Bool = false, timeout: Double? = nil, dependents: Bool = true,
-    forceWhen: () -> Bool = { false }
+    keepingSockets: Bool = false, forceWhen: () -> Bool = { false }
   ) throws(SystemdError) -> StopReport {
     let order = dependents || requested.isEmpty ? withDependents(requested) : withRestartingDependents(requested)
     try manager.watchJobs()
@@ -31,9 +35,8 @@ extension PoolRuntime {
     var candidates: [String] = requested.isEmpty ? [names.target] + names.helpers : []
     for process in order.reversed() {
       candidates.append(names.service(process))
-      // A stopped process's socket would start it again at the next connection; a restart
-      // (`dependents` false) keeps it, so connections wait in its backlog meanwhile.
-      if dependents, pool.processes[process]?.listen.isEmpty == false { candidates.append(names.socket(process)) }
+      // A stopped process's socket would start it again at the next connection.
+      if !keepingSockets, pool.processes[process]?.listen.isEmpty == false { candidates.append(names.socket(process)) }
     }
     let before = try manager.listedStates(candidates + [names.slice])
     var running: [String: UnitState] = [:]

@@ -55,8 +55,27 @@ extension ConfigValidator {
   /// A `port` or `http` health check that would reach an address systemd holds proves nothing:
   /// the socket accepts connections before the process runs. Returns whether the pair is valid.
   mutating func checkProbeAvoidsHeldAddresses(_ spec: ProcessSpec, at path: ConfigPath) -> Bool {
-    guard let check = spec.healthCheck, let probed = ProbedAddress(check) else { return true }
-    guard let held = spec.listen.first(where: probed.reaches) else { return true }
+    if spec.replicas > 1, let unix = spec.listen.first(where: { if case .unix = $0 { true } else { false } }) {
+      // Each replica has its own socket bound to the address; a Unix path cannot be bound twice
+      // (systemd would unlink the first replica's socket file to bind the second).
+      report(
+        path.appending(ProcessKey.listen),
+        "\(quote(unix.description)) is a Unix socket, which replicas cannot share; give a replicated process TCP addresses")
+      return false
+    }
+    guard let check = spec.healthCheck else { return true }
+    // A replica's target is checked as each replica has it ({replica} filled in).
+    let replicas = ReplicaPlaceholder.mentions(check.target) ? Array(1...max(1, spec.replicas)) : [1]
+    for replica in replicas {
+      var filled = check
+      filled.target = ReplicaPlaceholder.expand(check.target, replica: replica)
+      guard let probed = ProbedAddress(filled), let held = spec.listen.first(where: probed.reaches) else { continue }
+      return reportHeldProbe(filled, held: held, at: path)
+    }
+    return true
+  }
+
+  private mutating func reportHeldProbe(_ check: HealthCheck, held: ListenAddress, at path: ConfigPath) -> Bool {
     report(
       path.appending(ProcessKey.healthCheck).appending(HealthCheckKey.target),
       "the health check probes \(quote(check.target)), which reaches the address systemd holds for this process "

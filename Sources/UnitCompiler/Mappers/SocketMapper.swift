@@ -20,10 +20,17 @@ enum SocketMapper {
     var socket: [UnitSetting] = process.listen.map { UnitSetting("ListenStream", .listenStream($0.description), busProperty: "Listen") }
     socket += [
       UnitSetting("Backlog", .count(backlog)),
-      // LISTEN_FDNAMES names every fd after the process, so it can tell them from other sockets.
-      UnitSetting("FileDescriptorName", .string(process.name)),
-      UnitSetting("Slice", .string(names.slice)),
+      // LISTEN_FDNAMES names every fd after the process (a replica's after its group), so it
+      // can tell them from other sockets.
+      UnitSetting("FileDescriptorName", .string(process.replicaOf ?? process.name)),
     ]
+    if process.replicaOf != nil {
+      // One socket per replica, each feeding its own instance (a transient socket feeds only
+      // the service of its name), all bound to the same address: the kernel spreads new
+      // connections over them, and a restarting replica's connections wait in its own backlog.
+      socket.append(UnitSetting("ReusePort", .bool(true)))
+    }
+    socket.append(UnitSetting("Slice", .string(names.slice)))
     return UnitDefinition(
       name: names.socket(process.name), kind: .socket, process: process.name,
       sections: [

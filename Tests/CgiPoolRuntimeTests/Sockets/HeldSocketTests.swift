@@ -186,6 +186,70 @@ import UnitCompiler
     }
   }
 
+  /// Replicas: one socket per instance on the same address (`ReusePort=`), a rolling restart
+  /// refuses no connection, and a replica removed by scale down takes its socket with it.
+  @Test func replicasHaveASocketEachAndARollingRestartRefusesNothing() throws {
+    let port = RuntimeHarness.freePort()
+    let folder = NSTemporaryDirectory() + "iS-rep-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try Self.prepare(folder)
+    let json = """
+      {"name": "iS-rep", "processes": {
+        "web": {"command": ["python3", "server.py", "\(port)", "\(folder)/seen", "0.3"], "replicas": 2,
+          "listen": "127.0.0.1:\(port)", "restart_policy": "always", "settle_time": 0, "stop_timeout": 5}
+      }}
+      """
+    try RuntimeHarness.withPool(json, folder: folder) { context in
+      let report = try context.runtime.start()
+      #expect(report.succeeded, "\(report)")
+      var pids: [String] = []
+      for replica in 1...2 {
+        let socket = try #require(try context.runtime.manager.unitState("iS-rep-web@\(replica).socket"))
+        #expect(socket.activeState == .active)
+        let path = try context.manager.loadUnit("iS-rep-web@\(replica).socket")
+        let properties = try context.manager.properties(path: path, interface: "org.freedesktop.systemd1.Socket")
+        #expect(properties["ReusePort"] == .bool(true))
+        #expect(properties["FileDescriptorName"] == .string("web"))
+        pids.append(String(try #require(try context.runtime.manager.unitState("iS-rep-web@\(replica).service")).mainPID))
+      }
+      #expect(RuntimeHarness.eventually { Self.seen(folder).count == 2 })
+      #expect(Self.seen(folder).allSatisfy { $0.dropFirst() == ["1", "web", "inherited"] }, "\(Self.seen(folder))")
+      // The kernel spreads connections over both sockets.
+      var answered = Set<String>()
+      for _ in 0..<60 { if let pid = try? Self.request(port: port).get() { answered.insert(pid) } }
+      #expect(answered == Set(pids), "\(answered) vs \(pids)")
+
+      let outcomes = Outcomes()
+      let client = Thread {
+        while !outcomes.done {
+          outcomes.append(Self.request(port: port))
+          usleep(5_000)
+        }
+      }
+      client.start()
+      usleep(100_000)
+      let restart = try context.runtime.restart(["web"])
+      #expect(restart.halted == nil && restart.start.succeeded, "\(restart.start)")
+      usleep(200_000)
+      outcomes.finish()
+      let failed = outcomes.all.filter { if case .failure = $0 { return true } else { return false } }
+      #expect(failed.isEmpty, "\(failed.count) of \(outcomes.all.count) requests failed during the rolling restart")
+      #expect(Self.seen(folder).count == 4)
+
+      // Scale down: web@2 and its socket go; every request is still answered, by web@1.
+      let scaled = try context.runtime.scaleDown("web", to: 1)
+      #expect(scaled.nothingLeft, "\(scaled)")
+      #expect(try context.runtime.manager.unitState("iS-rep-web@2.socket")?.activeState ?? .inactive == .inactive)
+      let survivor = String(try #require(try context.runtime.manager.unitState("iS-rep-web@1.service")).mainPID)
+      for _ in 0..<30 { #expect((try? Self.request(port: port).get()) == survivor) }
+
+      let stop = try context.runtime.stop()
+      #expect(stop.nothingLeft, "\(stop)")
+      #expect(Self.portIsFree(port))
+    }
+  }
+
   @Test func aSocketThatCannotBindFailsItsProcessWithTheReason() throws {
     let port = RuntimeHarness.freePort()
     // Someone else holds the port.
