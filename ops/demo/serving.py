@@ -11,6 +11,7 @@ Standard library only; Python 3.11.
 
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -24,7 +25,80 @@ def log(name, line, stream=sys.stdout):
   print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {name} {line}", file=stream, flush=True)
 
 
-class DrainingServerMixin:
+#: The first fd systemd passes (sd_listen_fds(3)).
+LISTEN_FDS_START = 3
+
+_inherited = None
+
+
+def inherited_sockets(environ=None):
+  """The listening sockets systemd passed this process, in order, as [(name, socket)].
+
+  systemd's socket activation protocol: LISTEN_PID is this process, LISTEN_FDS the number of
+  fds from fd 3 on, LISTEN_FDNAMES their names separated by ':'. Read once; the variables are
+  then removed so the CGI scripts a worker starts do not think the fds are theirs, and the fds
+  are made close-on-exec for the same reason. Empty when nothing was passed to this process.
+  """
+  global _inherited
+  if _inherited is not None:
+    return _inherited
+  environ = os.environ if environ is None else environ
+  _inherited = []
+  try:
+    pid = int(environ.get("LISTEN_PID", ""))
+    count = int(environ.get("LISTEN_FDS", ""))
+  except ValueError:
+    return _inherited
+  names = environ.get("LISTEN_FDNAMES", "").split(":")
+  for key in ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"):
+    environ.pop(key, None)
+  if pid != os.getpid():
+    return _inherited
+  for index in range(count):
+    fd = LISTEN_FDS_START + index
+    os.set_inheritable(fd, False)
+    sock = socket.socket(fileno=fd)
+    if sock.type != socket.SOCK_STREAM:
+      sock.detach()
+      continue
+    _inherited.append((names[index] if index < len(names) else "unknown", sock))
+  return _inherited
+
+
+def take_inherited_socket():
+  """The next listening socket systemd passed this process, or None: bind your own then."""
+  sockets = inherited_sockets()
+  return sockets.pop(0)[1] if sockets else None
+
+
+class InheritedSocketMixin:
+  """A socketserver that serves on the socket systemd passed (`listen` in the pool's config)
+  when there is one, and binds its address itself otherwise (the demo still runs standalone)."""
+
+  inherited = False
+
+  def server_bind(self):
+    sock = take_inherited_socket()
+    if sock is None:
+      return super().server_bind()
+    # The socket TCPServer made for binding is not needed: systemd's is already listening.
+    self.socket.close()
+    self.socket = sock
+    self.address_family = sock.family
+    self.inherited = True
+    self.server_address = sock.getsockname()
+    host, port = self.server_address[:2]
+    # What HTTPServer.server_bind sets, for SERVER_NAME and friends.
+    self.server_name = host
+    self.server_port = port
+
+  def server_activate(self):
+    # listen() again would change the backlog systemd chose; the socket listens already.
+    if not self.inherited:
+      super().server_activate()
+
+
+class DrainingServerMixin(InheritedSocketMixin):
   """Counts requests in flight, so a stop can wait for them (`DrainingHandlerMixin` reports them)."""
 
   def init_draining(self):
@@ -87,7 +161,9 @@ def serve_until_signalled(server, name, drain=DEFAULT_DRAIN):
   # serve_forever runs in a thread because shutdown() must be called from another thread.
   threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
   host, port = server.server_address[:2]
-  log(name, f"listening on http://{host}:{port}")
+  shown = f"[{host}]" if ":" in str(host) else host
+  how = " (socket inherited from systemd)" if getattr(server, "inherited", False) else ""
+  log(name, f"listening on http://{shown}:{port}{how}")
   while not stop.wait(1.0):
     pass
   server.draining = True

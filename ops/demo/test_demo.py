@@ -57,6 +57,23 @@ class Services:
     self.processes[name] = process
     return process
 
+  #: Runs argv[2:] with fd argv[1] as fd 3 and the LISTEN_* variables systemd sets for it
+  #: (LISTEN_PID is the PID that execs the program: exec keeps it).
+  LAUNCH = ("import os, sys; fd = int(sys.argv[1]); os.dup2(fd, 3); os.close(fd) if fd != 3 else None; "
+            "os.environ.update(LISTEN_PID=os.environ.get('TEST_LISTEN_PID') or str(os.getpid()), LISTEN_FDS='1', "
+            "LISTEN_FDNAMES='held'); os.execv(sys.argv[2], sys.argv[2:])")
+
+  def start_with_socket(self, name, script, listener, *args, env=None):
+    """Starts `script` as systemd would with `listen`: `listener` (listening) becomes its fd 3."""
+    log = open(os.path.join(self.folder, f"{name}.log"), "w")
+    fd = listener.fileno()
+    process = subprocess.Popen([sys.executable, "-c", self.LAUNCH, str(fd), sys.executable, os.path.join(HERE, script), *args],
+                               cwd=HERE, stdout=log, stderr=subprocess.STDOUT, pass_fds=(fd,),
+                               env={**os.environ, **(env or {})})
+    log.close()
+    self.processes[name] = process
+    return process
+
   def log(self, name):
     with open(os.path.join(self.folder, f"{name}.log")) as file:
       return file.read()
@@ -365,6 +382,77 @@ class LifecycleTests(unittest.TestCase):
                          capture_output=True, text=True, timeout=60)
     self.assertEqual(bad.returncode, 1, bad.stdout)
     self.assertIn("bad.cgi: dry run printed no valid CGI response", bad.stdout)
+
+
+def held_socket():
+  """A listening socket on a free port, as systemd holds one for a process with `listen`."""
+  listener = socket.socket()
+  listener.bind(("127.0.0.1", 0))
+  listener.listen(64)
+  return listener, listener.getsockname()[1]
+
+
+def refuses(port):
+  """Whether nothing listens on 127.0.0.1:port."""
+  with socket.socket() as probe:
+    return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+class InheritedSocketTests(unittest.TestCase):
+  """The demo's worker and proxy serve on the socket systemd passes (LISTEN_FDS, fd 3), and
+  still bind their own port when none is passed (the other tests run them so)."""
+
+  def setUp(self):
+    self.services = Services("inherited")
+    self.addCleanup(self.services.stop_all)
+
+  def test_worker_serves_on_the_inherited_socket(self):
+    listener, port = held_socket()
+    self.addCleanup(listener.close)
+    unused = free_port()
+    self.services.start_with_socket("worker", "workers/sample_hello_cgi.py", listener, "--port", str(unused))
+    listener.close()  # the worker has its own copy now, as it would from systemd
+    self.services.wait_healthy("worker", f"http://127.0.0.1:{port}/health")
+    self.assertTrue(refuses(unused), "the worker bound --port although it was given a socket")
+    self.assertIn(f"listening on http://127.0.0.1:{port} (socket inherited from systemd)", self.services.log("worker"))
+    status, _, body = fetch(f"http://127.0.0.1:{port}/cgi-bin/echo.cgi?x=1")
+    self.assertEqual(status, 200, body)
+    self.assertEqual(self.services.stop("worker"), 0, self.services.log("worker"))
+
+  def test_proxy_serves_on_the_inherited_socket(self):
+    ports = {"worker": free_port(), "manager": free_port()}
+    self.services.start("worker", "workers/sample_hello_cgi.py", "--port", str(ports["worker"]))
+    self.services.wait_healthy("worker", f"http://127.0.0.1:{ports['worker']}/health")
+    self.services.start("manager", "pool/manager.py", "--port", str(ports["manager"]), "--interval", "0.3",
+                        "--worker", f"w=http://127.0.0.1:{ports['worker']}")
+    self.services.wait_healthy("manager", f"http://127.0.0.1:{ports['manager']}/health")
+    listener, port = held_socket()
+    self.addCleanup(listener.close)
+    # Connections made before the proxy runs wait in the held socket's backlog, and are answered.
+    early = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
+    self.addCleanup(early.close)
+    early.sendall(b"GET /health HTTP/1.0\r\nHost: x\r\n\r\n")
+    unused = free_port()
+    self.services.start_with_socket("proxy", "proxy/proxy.py", listener, "--port", str(unused),
+                                    "--manager", f"http://127.0.0.1:{ports['manager']}", "--refresh", "0.2")
+    listener.close()
+    self.services.wait_healthy("proxy", f"http://127.0.0.1:{port}/health")
+    self.assertTrue(refuses(unused))
+    answer = early.recv(64)
+    self.assertRegex(answer, rb"^HTTP/1\.[01] 200 ", self.services.log("proxy"))
+    status, _, body = fetch(f"http://127.0.0.1:{port}/cgi-bin/echo.cgi")
+    self.assertEqual(status, 200, body)
+    self.assertEqual(self.services.stop("proxy"), 0, self.services.log("proxy"))
+
+  def test_a_socket_for_another_process_is_ignored(self):
+    listener, port = held_socket()
+    self.addCleanup(listener.close)
+    own = free_port()
+    # LISTEN_PID names another process (as after a fork): the fds are not this one's.
+    self.services.start_with_socket("worker", "workers/sample_hello_cgi.py", listener, "--port", str(own),
+                                    env={"TEST_LISTEN_PID": "1"})
+    self.services.wait_healthy("worker", f"http://127.0.0.1:{own}/health")
+    self.assertNotIn("inherited", self.services.log("worker"))
 
 
 class ParseCgiOutputTests(unittest.TestCase):
