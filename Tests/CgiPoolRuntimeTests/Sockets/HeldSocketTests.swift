@@ -130,6 +130,7 @@ import UnitCompiler
         outcomes.append(request(port: port))
         usleep(5_000)
       }
+      outcomes.exit()
     }
     client.start()
     usleep(100_000)
@@ -137,6 +138,7 @@ import UnitCompiler
     #expect(restart.start.succeeded, "\(restart.start)")
     usleep(300_000)
     outcomes.finish()
+    #expect(RuntimeHarness.eventually(timeout: 30) { outcomes.exited })
     let answers = outcomes.all
     let failed = answers.filter { if case .failure = $0 { return true } else { return false } }
     let failures = failed.prefix(5).map { "\($0)" }.joined(separator: ", ")
@@ -226,6 +228,7 @@ import UnitCompiler
           outcomes.append(Self.request(port: port))
           usleep(5_000)
         }
+        outcomes.exit()
       }
       client.start()
       usleep(100_000)
@@ -233,6 +236,7 @@ import UnitCompiler
       #expect(restart.halted == nil && restart.start.succeeded, "\(restart.start)")
       usleep(200_000)
       outcomes.finish()
+      #expect(RuntimeHarness.eventually(timeout: 30) { outcomes.exited })
       let failed = outcomes.all.filter { if case .failure = $0 { return true } else { return false } }
       #expect(failed.isEmpty, "\(failed.count) of \(outcomes.all.count) requests failed during the rolling restart")
       #expect(Self.seen(folder).count == 4)
@@ -283,9 +287,13 @@ final class Outcomes: @unchecked Sendable {
   private let lock = NSLock()
   private var results: [Result<String, POSIXError>] = []
   private var stopped = false
+  private var ended = false
 
   var done: Bool { lock.withLock { stopped } }
   var all: [Result<String, POSIXError>] { lock.withLock { results } }
   func append(_ result: Result<String, POSIXError>) { lock.withLock { results.append(result) } }
   func finish() { lock.withLock { stopped = true } }
+  /// Whether the client thread has made its last request (its answer is in `all`).
+  var exited: Bool { lock.withLock { ended } }
+  func exit() { lock.withLock { ended = true } }
 }
