@@ -132,18 +132,7 @@ import Testing
     let after = try scratch.run(["status"])
     #expect(after.stdout.contains("socket: web: 127.0.0.1:\(port) (inactive)"), "\(after)")
     // Nothing holds the port any more: this process can listen on it.
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var one: Int32 = 1
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    #expect(bound == 0, "the port is free after stop")
+    #expect(FreePort.isFree(port), "the port is free after stop")
   }
 
   @Test func invalidConfigStartsNothing() throws {

@@ -81,22 +81,6 @@ import UnitCompiler
     return .success(String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
   }
 
-  /// Whether this process can bind the port itself (nothing holds it).
-  static func portIsFree(_ port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    // Connections the server closed linger in TIME_WAIT on the port; only a listener blocks this bind.
-    var one: Int32 = 1
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    return withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    } == 0
-  }
-
   /// The lines the server wrote at each start: PID, LISTEN_FDS, LISTEN_FDNAMES, inherited/own.
   static func seen(_ folder: String) -> [[String]] {
     ((try? String(contentsOfFile: folder + "/seen", encoding: .utf8)) ?? "").split(separator: "\n")
@@ -114,7 +98,7 @@ import UnitCompiler
     let service = try #require(try context.runtime.manager.unitState("\(pool)-web.service"))
     // The socket was listening before the service's process started.
     #expect(socket.activeEnterMonotonic > 0 && socket.activeEnterMonotonic <= service.mainStartMonotonic)
-    #expect(!portIsFree(port), "the socket holds the port")
+    #expect(!FreePort.isFree(port), "the socket holds the port")
     #expect(RuntimeHarness.eventually { seen(context.folder).count == 1 })
     let first = try #require(seen(context.folder).first)
     #expect(first == [String(service.mainPID), "1", "web", "inherited"], "\(first)")
@@ -153,7 +137,7 @@ import UnitCompiler
     let stop = try context.runtime.stop()
     #expect(stop.nothingLeft, "\(stop)")
     #expect(try context.runtime.manager.unitState(socketUnit)?.activeState ?? .inactive == .inactive)
-    #expect(portIsFree(port), "the port is free after the stop")
+    #expect(FreePort.isFree(port), "the port is free after the stop")
     #expect(try context.runtime.status().processes.first?.socketState == .inactive)
     #expect(PoolCensus.processes(pool: pool, units: [socketUnit, "\(pool)-web.service"], cgroupRoot: context.runtime.cgroupRoot).isEmpty)
   }
@@ -250,7 +234,7 @@ import UnitCompiler
 
       let stop = try context.runtime.stop()
       #expect(stop.nothingLeft, "\(stop)")
-      #expect(Self.portIsFree(port))
+      #expect(FreePort.isFree(port))
     }
   }
 
