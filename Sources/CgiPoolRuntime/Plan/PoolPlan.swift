@@ -83,6 +83,14 @@ public struct PoolPlan: Sendable, Equatable {
   /// Whether apply would change anything (`plan` exits 2 then, 0 otherwise).
   public var hasChanges: Bool { entries.contains { $0.action != .unchanged || !$0.follows.isEmpty } || !helpers.isEmpty }
 
+  /// Whether carrying the plan out needs new unit definitions (a process or helper added,
+  /// removed or with changed settings). A pool running from installed unit files gets those by
+  /// installing again; apply can only restart its processes whose env files changed.
+  public var needsUnitFiles: Bool {
+    entries.contains { ($0.action == .change && !$0.settings.isEmpty) || $0.action == .add || $0.action == .remove }
+      || helpers.contains { $0.action != .add }
+  }
+
   /// The processes apply restarts, changed ones and the dependents that follow them, sorted.
   public var restarts: [String] {
     entries.filter { $0.action == .change || ($0.action == .unchanged && !$0.follows.isEmpty) }.map(\.process)

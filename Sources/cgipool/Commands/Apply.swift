@@ -33,9 +33,7 @@ struct Apply: ParsableCommand {
       print(PlanOutput.text(plan, pool: runtime.pool.name, manager: runtime.manager.managerDescription))
       guard plan.hasChanges else { return }
       // Installed unit files change by installing again; a restart only re-reads env files.
-      let needsFiles = plan.entries.contains { ($0.action == .change && !$0.settings.isEmpty) || $0.action == .add || $0.action == .remove }
-        || plan.helpers.contains { $0.action != .add }
-      if runtime.usesInstalledUnits && needsFiles {
+      if runtime.usesInstalledUnits && plan.needsUnitFiles {
         printError("error: the pool runs from installed unit files: run `cgipool install` to write the changed units (apply changes transient units, and restarts installed ones whose env files changed)")
         throw ExitCode.failure
       }

@@ -91,9 +91,7 @@ extension AcrossHosts {
     for host in order {
       guard let result = byHost[host], let hostPlan = result.plan, hostPlan.hasChanges, let session = result.session else { continue }
       let runtime = session.runtime
-      let needsFiles = hostPlan.entries.contains { ($0.action == .change && !$0.settings.isEmpty) || $0.action == .add || $0.action == .remove }
-        || hostPlan.helpers.contains { $0.action != .add }
-      if runtime.usesInstalledUnits && needsFiles {
+      if runtime.usesInstalledUnits && hostPlan.needsUnitFiles {
         printError("error: host \(host): the pool runs from installed unit files there: run `cgipool install --host` with its part of the config")
         ok = false
         continue
