@@ -9,12 +9,14 @@ it is closed once its current request is answered.
 Standard library only; Python 3.11.
 """
 
+import http.server
 import os
 import signal
 import socket
 import sys
 import threading
 import time
+import urllib.parse
 
 #: Seconds to let in-flight requests finish; below the demo's stop_timeout (5 s).
 DEFAULT_DRAIN = float(os.environ.get("CGIPOOL_DEMO_DRAIN", "4"))
@@ -149,8 +151,95 @@ class DrainingHandlerMixin:
         self.close_connection = True
 
 
-def serve_until_signalled(server, name, drain=DEFAULT_DRAIN):
-  """Serves until SIGTERM or SIGINT, drains for up to `drain` seconds, closes; returns."""
+class HealthOnlyHandlerMixin:
+  """Answers `GET`/`HEAD /health` with the service's own /health route; anything else is a 404.
+
+  Put before the service's handler class: its route for /health runs unchanged, so the health
+  port says exactly what the service's own /health says (the proxy's is 503 without a manager).
+  While the service drains, the answer is a 503: it no longer takes new requests.
+  """
+
+  def do_GET(self):
+    if urllib.parse.urlsplit(self.path).path != "/health" or self.command not in ("GET", "HEAD"):
+      return self.plain(404, b"the health port answers GET /health only\n")
+    if self.server.draining:
+      return self.plain(503, b"stopping\n")
+    return super().do_GET()
+
+  do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET
+
+  def plain(self, status, body):
+    self.send_response(status)
+    self.send_header("Content-Type", "text/plain")
+    self.send_header("Content-Length", str(len(body)))
+    self.end_headers()
+    if self.command != "HEAD":
+      self.wfile.write(body)
+
+
+class HealthListener(http.server.ThreadingHTTPServer):
+  """`--health-port`: a listener of the process's own that answers only `GET /health`.
+
+  A port systemd holds (`listen` in the pool's config) accepts connections before the process
+  runs and while it restarts, so a probe of it proves nothing; this port is bound by the process
+  itself, answers only once the service's own server runs (`serve_until_signalled` starts it
+  after it) and closes as soon as the service begins to stop. It never takes an inherited socket.
+  Attributes the service's handler reads (`name`, `pool`, `directory`, ...) come from the
+  service's server; its requests are not counted as the service's requests in flight.
+  """
+
+  daemon_threads = True
+
+  def __init__(self, address, service):
+    if ":" in address[0]:
+      self.address_family = socket.AF_INET6
+    self.service = service
+    handler = type("HealthOnly" + service.RequestHandlerClass.__name__,
+                   (HealthOnlyHandlerMixin, service.RequestHandlerClass), {})
+    super().__init__(address, handler)
+
+  def __getattr__(self, name):
+    # Only for what this server lacks: the service's settings its handler reads.
+    if name == "service":
+      raise AttributeError(name)
+    return getattr(self.service, name)
+
+  @property
+  def draining(self):
+    return self.service.draining
+
+  def request_began(self):
+    pass
+
+  def request_ended(self):
+    pass
+
+
+def health_listener(service, host, port, name):
+  """The HealthListener on host:port for `service`, or None when port is None; exits 1 with a
+  message naming the address when it cannot be bound (as the services do for their own port)."""
+  if port is None:
+    return None
+  try:
+    return HealthListener((host, port), service)
+  except OSError as error:
+    print(f"{name}: cannot listen on {host}:{port} (--health-port): {error.strerror}", file=sys.stderr, flush=True)
+    service.server_close()
+    sys.exit(1)
+
+
+def add_health_port_argument(parser):
+  """--health-port, shared by the worker, the manager and the proxy."""
+  parser.add_argument("--health-port", type=int, default=None, metavar="N",
+                      help="also answer GET /health on --host:N, a port of the process's own (for a "
+                           "health check when systemd holds the service port; default: none)")
+
+
+def serve_until_signalled(server, name, drain=DEFAULT_DRAIN, health=None):
+  """Serves until SIGTERM or SIGINT, drains for up to `drain` seconds, closes; returns.
+
+  `health` (a HealthListener) is served from when `server` serves until the stop begins.
+  """
   stop = threading.Event()
 
   def on_signal(signum, frame):
@@ -164,9 +253,17 @@ def serve_until_signalled(server, name, drain=DEFAULT_DRAIN):
   shown = f"[{host}]" if ":" in str(host) else host
   how = " (socket inherited from systemd)" if getattr(server, "inherited", False) else ""
   log(name, f"listening on http://{shown}:{port}{how}")
+  if health is not None:
+    threading.Thread(target=health.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+    health_host, health_port = health.server_address[:2]
+    log(name, f"health on http://{'[' + health_host + ']' if ':' in health_host else health_host}:{health_port}/health")
   while not stop.wait(1.0):
     pass
   server.draining = True
+  if health is not None:
+    # First: a health check must see this process stop serving before it has stopped.
+    health.shutdown()
+    health.server_close()
   # shutdown() returns once serve_forever has stopped accepting; handler threads go on.
   server.shutdown()
   log(name, "stopping: draining requests in flight")

@@ -248,26 +248,9 @@ class FailoverTests(unittest.TestCase):
       time.sleep(0.1)
 
 
-class LifecycleTests(unittest.TestCase):
-  """SIGTERM, proxy health without a manager, and the warmup one-shot."""
-
-  def setUp(self):
-    self.services = Services("lifecycle")
-    self.addCleanup(self.services.stop_all)
-
-  def test_sigterm_exits_zero_for_every_service(self):
-    worker_port, manager_port, proxy_port = free_port(), free_port(), free_port()
-    self.services.start("worker", "workers/sample_hello_cgi.py", "--port", str(worker_port))
-    self.services.start("manager", "pool/manager.py", "--port", str(manager_port),
-                        "--worker", f"w=http://127.0.0.1:{worker_port}")
-    self.services.start("proxy", "proxy/proxy.py", "--port", str(proxy_port),
-                        "--manager", f"http://127.0.0.1:{manager_port}")
-    for name, port in (("worker", worker_port), ("manager", manager_port), ("proxy", proxy_port)):
-      self.services.wait_healthy(name, f"http://127.0.0.1:{port}/health")
-    for name in ("proxy", "manager", "worker"):
-      with self.subTest(service=name):
-        self.assertEqual(self.services.stop(name), 0, self.services.log(name))
-        self.assertIn("stopping", self.services.log(name))
+class InFlightHelpers:
+  """A slow CGI script, a request to it in the background, and what a stop signals: for tests of
+  stopping a service with a request in flight."""
 
   def slow_cgi_dir(self, seconds):
     """A cgi-bin folder with slow.cgi, which answers after `seconds`."""
@@ -320,6 +303,28 @@ class LifecycleTests(unittest.TestCase):
       found += children
       queue += children
     return found
+
+
+class LifecycleTests(InFlightHelpers, unittest.TestCase):
+  """SIGTERM, proxy health without a manager, and the warmup one-shot."""
+
+  def setUp(self):
+    self.services = Services("lifecycle")
+    self.addCleanup(self.services.stop_all)
+
+  def test_sigterm_exits_zero_for_every_service(self):
+    worker_port, manager_port, proxy_port = free_port(), free_port(), free_port()
+    self.services.start("worker", "workers/sample_hello_cgi.py", "--port", str(worker_port))
+    self.services.start("manager", "pool/manager.py", "--port", str(manager_port),
+                        "--worker", f"w=http://127.0.0.1:{worker_port}")
+    self.services.start("proxy", "proxy/proxy.py", "--port", str(proxy_port),
+                        "--manager", f"http://127.0.0.1:{manager_port}")
+    for name, port in (("worker", worker_port), ("manager", manager_port), ("proxy", proxy_port)):
+      self.services.wait_healthy(name, f"http://127.0.0.1:{port}/health")
+    for name in ("proxy", "manager", "worker"):
+      with self.subTest(service=name):
+        self.assertEqual(self.services.stop(name), 0, self.services.log(name))
+        self.assertIn("stopping", self.services.log(name))
 
   def test_sigterm_lets_a_request_in_flight_finish(self):
     """A worker and a proxy stopped mid-request answer it before they exit 0 (graceful drain)."""
@@ -453,6 +458,79 @@ class InheritedSocketTests(unittest.TestCase):
                                     env={"TEST_LISTEN_PID": "1"})
     self.services.wait_healthy("worker", f"http://127.0.0.1:{own}/health")
     self.assertNotIn("inherited", self.services.log("worker"))
+
+
+class HealthPortTests(InFlightHelpers, unittest.TestCase):
+  """--health-port: each service answers GET /health on a port of its own, bound by the process
+  itself, only while it serves (a probe of a port systemd holds would answer before it runs)."""
+
+  def setUp(self):
+    self.services = Services("health-port")
+    self.addCleanup(self.services.stop_all)
+
+  def test_worker_on_an_inherited_socket_answers_health_on_its_own_port(self):
+    listener, port = held_socket()
+    self.addCleanup(listener.close)
+    health = free_port()
+    self.services.start_with_socket("worker", "workers/sample_hello_cgi.py", listener, "--port", str(free_port()),
+                                    "--health-port", str(health), "--cgi-dir", self.slow_cgi_dir(2))
+    listener.close()
+    self.services.wait_healthy("worker", f"http://127.0.0.1:{health}/health")
+    status, headers, body = fetch(f"http://127.0.0.1:{health}/health")
+    self.assertEqual(json.loads(body)["name"], "sample_hello")
+    self.assertEqual(headers["Content-Type"], "application/json")
+    self.assertIn(f"health on http://127.0.0.1:{health}/health", self.services.log("worker"))
+    # Only /health: the health port runs no script and serves nothing else.
+    self.assertEqual(fetch(f"http://127.0.0.1:{health}/")[0], 404)
+    self.assertEqual(fetch(f"http://127.0.0.1:{health}/cgi-bin/slow.cgi")[0], 404)
+    self.assertEqual(fetch(f"http://127.0.0.1:{health}/health", method="POST", data=b"")[0], 404)
+    self.assertEqual(fetch(f"http://127.0.0.1:{port}/health")[0], 200)
+
+    # Stopping with a request in flight: the health port goes away at once, the request finishes.
+    request = self.fetch_in_background(f"http://127.0.0.1:{port}/cgi-bin/slow.cgi")
+    time.sleep(0.5)
+    for pid in self.with_descendants(self.services.processes["worker"].pid):
+      os.kill(pid, signal.SIGTERM)
+    self.wait_for_log("worker", "draining")
+    self.assertTrue(refuses(health), "the health port still answers while the worker drains")
+    self.assertTrue(request["thread"].is_alive(), "the slow request ended before the check")
+    request["thread"].join(DEADLINE)
+    self.assertNotIn("error", request, self.services.log("worker"))
+    self.assertEqual(request["answer"][0], 200, self.services.log("worker"))
+    self.assertEqual(self.services.processes["worker"].wait(DEADLINE), 0, self.services.log("worker"))
+
+  def test_manager_and_proxy_answer_their_own_health_on_the_health_port(self):
+    ports = {name: free_port() for name in ("worker", "manager", "manager_health", "proxy", "proxy_health")}
+    self.services.start("worker", "workers/sample_hello_cgi.py", "--port", str(ports["worker"]))
+    self.services.wait_healthy("worker", f"http://127.0.0.1:{ports['worker']}/health")
+    self.services.start("manager", "pool/manager.py", "--port", str(ports["manager"]), "--interval", "0.3",
+                        "--health-port", str(ports["manager_health"]), "--worker", f"w=http://127.0.0.1:{ports['worker']}")
+    self.services.wait_healthy("manager", f"http://127.0.0.1:{ports['manager_health']}/health")
+    status, _, body = fetch(f"http://127.0.0.1:{ports['manager_health']}/health")
+    self.assertEqual(json.loads(body)["workers"][0]["name"], "w")
+    self.assertEqual(fetch(f"http://127.0.0.1:{ports['manager_health']}/workers")[0], 404)
+    self.services.start("proxy", "proxy/proxy.py", "--port", str(ports["proxy"]), "--health-port", str(ports["proxy_health"]),
+                        "--manager", f"http://127.0.0.1:{ports['manager']}", "--refresh", "0.2")
+    self.services.wait_healthy("proxy", f"http://127.0.0.1:{ports['proxy_health']}/health")
+    self.assertEqual(fetch(f"http://127.0.0.1:{ports['proxy_health']}/cgi-bin/echo.cgi")[0], 404)
+    self.assertEqual(fetch(f"http://127.0.0.1:{ports['proxy']}/cgi-bin/echo.cgi")[0], 200)
+    # The proxy's health is its own /health's: 503 once the manager is gone.
+    self.assertEqual(self.services.stop("manager"), 0)
+    status, _, body = fetch(f"http://127.0.0.1:{ports['proxy_health']}/health")
+    self.assertEqual((status, json.loads(body)["status"]), (503, "manager unreachable"))
+    self.assertEqual(self.services.stop("proxy"), 0, self.services.log("proxy"))
+    self.assertTrue(refuses(ports["proxy_health"]))
+
+  def test_a_health_port_in_use_is_an_error_naming_it(self):
+    with socket.socket() as taken:
+      taken.bind(("127.0.0.1", 0))
+      taken.listen(1)
+      busy = taken.getsockname()[1]
+      port = free_port()
+      process = self.services.start("worker", "workers/sample_time_cgi.py", "--port", str(port), "--health-port", str(busy))
+      self.assertEqual(process.wait(DEADLINE), 1)
+    self.assertIn(f"cannot listen on 127.0.0.1:{busy} (--health-port)", self.services.log("worker"))
+    self.assertTrue(refuses(port), "the worker's own port stayed bound")
 
 
 class ParseCgiOutputTests(unittest.TestCase):

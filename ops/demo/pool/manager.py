@@ -168,6 +168,7 @@ def main(argv=None):
   parser.add_argument("--check-timeout", type=float, default=2.0, help="seconds a worker has to answer /health (default 2)")
   parser.add_argument("--pool-size", type=int, default=None,
                       help="workers that must answer for status ok (default $POOL_SIZE, else all workers)")
+  serving.add_health_port_argument(parser)
   args = parser.parse_args(argv)
   try:
     workers = load_workers(args)
@@ -186,6 +187,7 @@ def main(argv=None):
   except OSError as error:
     print(f"pool_manager: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr, flush=True)
     return 1
+  health = serving.health_listener(server, args.host, args.health_port, "pool_manager")
 
   def check_loop():
     while True:
@@ -196,7 +198,7 @@ def main(argv=None):
   pool.check_all()
   threading.Thread(target=check_loop, daemon=True).start()
   log("workers " + ", ".join(f"{name}={url}" for name, url in workers))
-  serving.serve_until_signalled(server, "pool_manager")
+  serving.serve_until_signalled(server, "pool_manager", health=health)
   return 0
 
 

@@ -244,6 +244,7 @@ def main(argv=None):
   parser.add_argument("--manager", default="http://127.0.0.1:8001", help="pool manager URL (default http://127.0.0.1:8001)")
   parser.add_argument("--refresh", type=float, default=1.0, help="seconds the worker list is cached (default 1)")
   parser.add_argument("--timeout", type=float, default=30.0, help="seconds a worker has to answer (default 30)")
+  serving.add_health_port_argument(parser)
   args = parser.parse_args(argv)
   directory = WorkerDirectory(args.manager, args.refresh, timeout=2.0)
   try:
@@ -251,9 +252,10 @@ def main(argv=None):
   except OSError as error:
     print(f"proxy: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr, flush=True)
     return 1
+  health = serving.health_listener(server, args.host, args.health_port, "proxy")
 
   log(f"manager {directory.manager_url}")
-  serving.serve_until_signalled(server, "proxy")
+  serving.serve_until_signalled(server, "proxy", health=health)
   return 0
 
 

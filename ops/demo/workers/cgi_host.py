@@ -21,7 +21,8 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from serving import DrainingHandlerMixin, DrainingServerMixin, serve_until_signalled  # noqa: E402
+from serving import (DrainingHandlerMixin, DrainingServerMixin, add_health_port_argument, health_listener,  # noqa: E402
+                     serve_until_signalled)
 
 #: The folder of the CGI scripts: ops/demo/cgi-bin, found from this file so any cwd works.
 DEFAULT_CGI_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "cgi-bin")
@@ -272,14 +273,16 @@ def main(name, default_port, index_script, argv=None):
   parser.add_argument("--cgi-dir", default=DEFAULT_CGI_DIR, help="folder of the CGI scripts (default ops/demo/cgi-bin)")
   parser.add_argument("--timeout", type=float, default=float(os.environ.get("CGI_TIMEOUT", "10")),
                       help="seconds a script may run (default $CGI_TIMEOUT or 10)")
+  add_health_port_argument(parser)
   args = parser.parse_args(argv)
   try:
     server = CgiHost((args.host, args.port), args.name, args.cgi_dir, index_script, args.timeout)
   except OSError as error:
     print(f"{args.name}: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr, flush=True)
     return 1
+  health = health_listener(server, args.host, args.health_port, args.name)
   try:
-    serve_until_signalled(server, args.name)
+    serve_until_signalled(server, args.name, health=health)
   finally:
     server.stop_children()
   return 0
