@@ -45,9 +45,14 @@ public struct PoolPlan: Sendable, Equatable {
     /// Environment files edited after the process started (`change`): systemd reads them at
     /// start, so the process still has the old content.
     public var editedEnvFiles: [String]
-    /// For a process restarted only because it depends on changed ones (`Requires=` takes it
-    /// down with them): those dependencies.
+    /// For a process restarted only because it depends on ones whose definition changed (the
+    /// changed unit can be made anew only once no loaded unit names it): those dependencies.
     public var follows: [String]
+
+    /// Whether apply makes the unit anew (its settings changed), rather than restarting the
+    /// loaded definition to re-read edited env files. A new definition needs the process's
+    /// socket stopped too: while the socket is loaded, so is the service it names.
+    public var needsNewDefinition: Bool { action == .change && !settings.isEmpty }
   }
 
   /// What happens to one of the pool's helper units (health, log cap).
@@ -71,6 +76,10 @@ public struct PoolPlan: Sendable, Equatable {
   public var entries: [Entry]
   /// The helper units apply adds, replaces or removes, in the order of `UnitNames.helpers`.
   public var helpers: [HelperChange] = []
+  /// The changed instances of replicated processes that apply restarts one at a time, each
+  /// healthy before the next (`web@1`, `web@2`), in that order; a changed dependency's stop
+  /// takes the others down with it.
+  public var rolling: [String] = []
 
   /// The plan when no manager runs the pool: every process is added.
   public static func startingEverything(_ pool: PoolConfig) -> PoolPlan {

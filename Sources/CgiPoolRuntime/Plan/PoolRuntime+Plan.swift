@@ -19,6 +19,10 @@ extension PoolRuntime {
     for unit in try manager.listUnits(patterns: ["\(names.pool)-*.service"]) where names.process(ofUnit: unit) != nil {
       if let state = try manager.unitState(unit) { loaded[unit] = state }
     }
+    // Each process's socket, whose addresses `plan` compares with `listen`.
+    for unit in try manager.listUnits(patterns: ["\(names.pool)-*.socket"]) {
+      if let state = try manager.unitState(unit) { loaded[unit] = state }
+    }
     // Each running process's env files, with when its main process started.
     var watched: [(process: String, started: UInt64, paths: [String])] = []
     for (process, spec) in pool.processes.sorted(by: { $0.key < $1.key }) {
@@ -38,35 +42,6 @@ extension PoolRuntime {
     // With no process running, apply starts the pool and its helpers with it.
     if !loaded.isEmpty { plan.helpers = try helperPlan() }
     return plan
-  }
-
-  /// Carries out `plan`: stops removed processes, restarts changed ones with the dependents that
-  /// follow them, starts added ones, and adds, replaces or removes helper units. Unchanged
-  /// processes are not touched (their PIDs stay).
-  public func apply(
-    _ plan: PoolPlan, stopped: (StopReport) -> Void, progress: (StartEvent) -> Void
-  ) throws(SystemdError) -> StartReport? {
-    let removed = plan.entries.filter { $0.action == .remove }.map(\.unit)
-    if !removed.isEmpty {
-      try manager.watchJobs()
-      var jobs: Set<String> = []
-      for unit in removed {
-        if let job = try manager.stopUnit(unit) { jobs.insert(job) }
-      }
-      _ = try manager.waitForJobs(jobs, timeout: 60, progress: { _ in })
-      for unit in removed { try? manager.resetFailedUnit(unit) }
-    }
-    let changed = plan.entries.filter { $0.action == .change }.map(\.process)
-    if !changed.isEmpty {
-      // Stopping a changed process stops its dependents too; the transient units are then
-      // unloaded, and the start below creates them from the current config.
-      stopped(try stop(changed))
-    }
-    // Before the start below, which would otherwise find them stale and replace them itself.
-    try applyHelpers(plan.helpers)
-    let toStart = plan.restarts + plan.entries.filter { $0.action == .add }.map(\.process)
-    guard !toStart.isEmpty else { return nil }
-    return try start(pool.topologicalOrder().filter(toStart.contains), progress: progress)
   }
 
   /// `ModificationTimes` on this machine: `stat(2)` (links followed), truncated to µs as GNU

@@ -273,6 +273,8 @@ public final class BusSystemdManager: SystemdManaging {
     "InactiveExitTimestampMonotonic",
     // What `start` reads to tell whether limits are enforced.
     "ControlGroup",
+    // A socket's addresses, which `plan` compares with `listen`.
+    "Listen",
   ]
 
   /// Reads the properties of the unit at `path`: one `GetAll` over every interface, decoding only
@@ -294,6 +296,8 @@ public final class BusSystemdManager: SystemdManaging {
       description: properties["Description"]?.stringValue ?? "")
     // A name other units merely reference is a stub systemd could not load: not a unit of ours yet.
     if state.isUnloadedStub { return nil }
+    // `Listen` is a(ss): each address with its kind (`Stream`, ...).
+    state.listen = (properties["Listen"]?.arrayValues ?? []).compactMap { $0.structFields?.last?.stringValue }
     guard name.hasSuffix(".service") else { return state }
     state.mainPID = Int32(truncatingIfNeeded: properties["MainPID"]?.uint64Value ?? 0)
     state.restarts = UInt32(truncatingIfNeeded: properties["NRestarts"]?.uint64Value ?? 0)

@@ -62,6 +62,9 @@ public struct UnitState: Sendable, Equatable {
   /// The unit's cgroup (`ControlGroup`), relative to the cgroup file system's root; empty when
   /// it has none or the snapshot did not read it (`unitStates` leaves it out).
   public var controlGroup = ""
+  /// A socket unit's addresses as the manager reports them (`Listen`: `127.0.0.1:9001`,
+  /// `[::1]:9001`, `/run/x.sock`); empty for other units.
+  public var listen: [String] = []
 
   /// Creates a state snapshot.
   public init(

@@ -9,7 +9,8 @@ struct Apply: ParsableCommand {
     abstract: "Bring the running pool to the config: start added, stop removed, restart changed processes.",
     discussion: """
       Prints the plan, then carries it out: changed processes restart with the dependents that \
-      follow them; unchanged processes keep running with the same PIDs. Exit 0 when every \
+      follow them, a replicated process's changed instances one at a time, each healthy before \
+      the next; unchanged processes keep running with the same PIDs. Exit 0 when every \
       process it started is up.
       """)
 
@@ -40,9 +41,11 @@ struct Apply: ParsableCommand {
       for entry in plan.entries where entry.action == .remove { print("removing   \(entry.process)") }
       let report = try runtime.apply(
         plan, stopped: { report in for result in report.results { print(StopOutput.line(result)) } },
-        progress: { event in print(StartOutput.line(for: event, elapsed: clock.now - began)) })
+        progress: { event in print(StartOutput.line(for: event, elapsed: clock.now - began)) },
+        rolling: { instance in print("rolling restart: \(instance)") })
       if let report {
-        print(StartOutput.summary(report, elapsed: clock.now - began))
+        print(StartOutput.summary(report.start, elapsed: clock.now - began))
+        if let halted = report.halted { printError(StartOutput.halt(halted, start: report.start)) }
         if !report.succeeded { throw ExitCode.failure }
       } else {
         print("applied")

@@ -36,15 +36,7 @@ struct Restart: ParsableCommand {
         progress: { event in print(StartOutput.line(for: event, elapsed: clock.now - began)) },
         rolling: { instance in print("rolling restart: \(instance)") })
       print(StartOutput.summary(report.start, elapsed: clock.now - began))
-      if let halted = report.halted {
-        let why = report.start.results.last { $0.process == halted.instance }.map {
-          StartOutput.label($0.outcome).trimmingCharacters(in: .whitespaces).lowercased() + StartOutput.detail($0.outcome)
-        } ?? "it did not start"
-        let rest =
-          halted.untouched.isEmpty
-          ? "" : "; \(halted.untouched.joined(separator: ", ")) still run the old version (not restarted)"
-        printError("error: rolling restart of \(halted.process) stopped at \(halted.instance): \(why)\(rest)")
-      }
+      if let halted = report.halted { printError(StartOutput.halt(halted, start: report.start)) }
       if !report.start.succeeded { throw ExitCode.failure }
     } catch {
       printError("error: \(error)")

@@ -4,7 +4,7 @@ import Foundation
 /// `plan`'s text and JSON.
 enum PlanOutput {
   /// One line per process (`+ add`, `- remove`, `~ change` with its settings old → new,
-  /// `= unchanged`), then what apply restarts and a summary.
+  /// `= unchanged`), then what apply restarts (and which instances it rolls) and a summary.
   static func text(_ plan: PoolPlan, pool: String, manager: String) -> String {
     var lines = ["pool \(pool) on \(manager)"]
     for entry in plan.entries {
@@ -32,6 +32,7 @@ enum PlanOutput {
     var summary = "plan: \(count(.add)) to add, \(count(.change)) to change, \(count(.remove)) to remove, \(count(.unchanged)) unchanged"
     let restarts = plan.restarts
     if !restarts.isEmpty { summary += "; apply restarts \(restarts.joined(separator: ", "))" }
+    if !plan.rolling.isEmpty { summary += " (\(plan.rolling.joined(separator: ", ")) one at a time, each healthy before the next)" }
     if !plan.helpers.isEmpty { summary += "; \(plan.helpers.count) helper unit\(plan.helpers.count == 1 ? "" : "s") to update" }
     if !plan.hasChanges { summary += "; nothing to apply" }
     lines.append(summary)
@@ -55,7 +56,8 @@ enum PlanOutput {
     }
     let helpers: [[String: Any]] = plan.helpers.map { ["unit": $0.unit, "action": $0.action.rawValue, "reason": $0.reason] }
     return [
-      "pool": pool, "changes": plan.hasChanges, "restarts": plan.restarts, "processes": processes, "helpers": helpers,
+      "pool": pool, "changes": plan.hasChanges, "restarts": plan.restarts, "rolling": plan.rolling, "processes": processes,
+      "helpers": helpers,
     ]
   }
 

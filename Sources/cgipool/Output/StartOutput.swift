@@ -51,4 +51,16 @@ enum StartOutput {
     let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     return String(format: "[%6.2fs]", seconds)
   }
+
+  /// Why a rolling restart stopped: the instance, what its start said, and the instances left
+  /// on the old version (`restart NAME` and `apply` roll alike).
+  static func halt(_ halted: PoolRuntime.RollingHalt, start: StartReport) -> String {
+    let why = start.results.last { $0.process == halted.instance }.map {
+      label($0.outcome).trimmingCharacters(in: .whitespaces).lowercased() + detail($0.outcome)
+    } ?? "it did not start"
+    let rest =
+      halted.untouched.isEmpty
+      ? "" : "; \(halted.untouched.joined(separator: ", ")) still run the old version (not restarted)"
+    return "error: rolling restart of \(halted.process) stopped at \(halted.instance): \(why)\(rest)"
+  }
 }

@@ -99,7 +99,9 @@ extension AcrossHosts {
       do {
         let report = try runtime.apply(
           hostPlan, stopped: { report in for line in report.results.map(StopOutput.line) { print("[\(host)] \(line)") } },
-          progress: { event in print("[\(host)] " + StartOutput.line(for: event, elapsed: clock.now - began)) })
+          progress: { event in print("[\(host)] " + StartOutput.line(for: event, elapsed: clock.now - began)) },
+          rolling: { instance in print("[\(host)] rolling restart: \(instance)") })
+        if let halted = report?.halted, let report { printError("[\(host)] " + StartOutput.halt(halted, start: report.start)) }
         if let report, !report.succeeded { ok = false }
         print("[\(host)] applied")
       } catch {

@@ -142,7 +142,53 @@ import UnitCompiler
     let plan = PlanDiff.plan(pool: pool, compiled: compiled, loaded: Self.loaded(compiled, running: Self.running), editedEnvFiles: ["api": ["/srv/api.env"]])
     let api = try #require(plan.entries.first { $0.process == "api" })
     #expect(api.action == .change && api.settings.isEmpty && api.editedEnvFiles == ["/srv/api.env"])
-    #expect(plan.restarts == ["api", "web"])
+    // The loaded definition restarts to read the file again: web, which depends on api without
+    // `restart: true`, keeps running.
+    #expect(plan.restarts == ["api"])
+  }
+
+  /// db and two instances of worker (env `B`), which depends on db when `onDB`.
+  static func replicated(db: String = "1", b: String = "1", onDB: Bool = false) throws -> PoolConfig {
+    try ConfigLoader.parse(Array("""
+      {"name": "i15plan", "processes": {
+        "db": {"command": ["/bin/db"], "env": {"A": "\(db)"}},
+        "worker": {"command": ["/bin/worker"], "replicas": 2, "env": {"B": "\(b)"}\(onDB ? #", "depends_on": ["db"]"# : "")}
+      }}
+      """.utf8), file: "p.json", baseDirectory: "/srv")
+  }
+
+  @Test func aReplicatedProcessRollsUnlessAChangedDependencyTakesItDown() throws {
+    let running = ["db", "worker@1", "worker@2"]
+    var (before, after) = (try Self.replicated(), try Self.replicated(b: "2"))
+    var plan = PlanDiff.plan(pool: after, compiled: try Self.compile(after), loaded: Self.loaded(try Self.compile(before), running: running))
+    #expect(plan.rolling == ["worker@1", "worker@2"])
+    #expect(plan.restarts == ["worker@1", "worker@2"])
+    // The instances depend on db: a changed db stops them with it, so they start afresh, not one by one.
+    (before, after) = (try Self.replicated(onDB: true), try Self.replicated(db: "2", b: "2", onDB: true))
+    plan = PlanDiff.plan(pool: after, compiled: try Self.compile(after), loaded: Self.loaded(try Self.compile(before), running: running))
+    #expect(plan.rolling == [])
+    #expect(plan.restarts == ["db", "worker@1", "worker@2"])
+  }
+
+  @Test func aSocketIsComparedByItsAddressesInTheManagersSpelling() throws {
+    let pool = Self.pool { $0["worker"]!.listen = [ListenAddress("[0:0::1]:9001")!, ListenAddress("127.0.0.1:9002")!] }
+    let compiled = try Self.compile(pool)
+    var loaded = Self.loaded(compiled, running: Self.running)
+    var socket = UnitState(name: "i15plan-worker.socket", activeState: .active, subState: SubState(rawValue: "listening"))
+    socket.listen = ["127.0.0.1:9002", "[::1]:9001"]
+    loaded[socket.name] = socket
+    #expect(!PlanDiff.plan(pool: pool, compiled: compiled, loaded: loaded).hasChanges)
+    socket.listen = ["127.0.0.1:9003", "[::1]:9001"]
+    loaded[socket.name] = socket
+    var worker = try #require(PlanDiff.plan(pool: pool, compiled: compiled, loaded: loaded).entries.first { $0.process == "worker" })
+    #expect(worker.settings == [PoolPlan.SettingChange(key: "ListenStream", old: ["127.0.0.1:9003", "[::1]:9001"], new: ["[::1]:9001", "127.0.0.1:9002"])])
+    // A socket that stopped listening counts as none; no socket where the config has none is no change.
+    socket.activeState = ActiveState.inactive
+    loaded[socket.name] = socket
+    worker = try #require(PlanDiff.plan(pool: pool, compiled: compiled, loaded: loaded).entries.first { $0.process == "worker" })
+    #expect(worker.settings.first?.old == [])
+    let plain = Self.pool()
+    #expect(!PlanDiff.plan(pool: plain, compiled: try Self.compile(plain), loaded: Self.loaded(try Self.compile(plain), running: Self.running)).hasChanges)
   }
 
   @Test func nothingRunningMeansEverythingIsAdded() throws {
