@@ -86,6 +86,35 @@ import UnitCompiler
     #expect(worker.values(of: "TimeoutStartSec") == [.microseconds(6_500_000)])
     #expect(compiled.unit(named: "demo-worker_a.service")?.values(of: "ExecStartPost").isEmpty == true)
   }
+  @Test func aLargePoolsStartTimeoutsAllowForEveryProcessStartingAtOnce() throws {
+    /// `count` processes, each with a 10 s port check, and one that depends on the first.
+    func pool(_ count: Int) -> PoolConfig {
+      var processes: [String: ProcessSpec] = [:]
+      for i in 0..<count {
+        var spec = ProcessSpec(name: "w\(i)", command: ["/usr/bin/sleep", "300"])
+        spec.healthCheck = HealthCheck(kind: .port, target: "127.0.0.1:\(20000 + i)", timeout: 10)
+        processes[spec.name] = spec
+      }
+      processes["front"] = ProcessSpec(name: "front", command: ["/usr/bin/sleep", "300"], dependsOn: ["w0"])
+      return PoolConfig(name: "big", processes: processes, file: "big.json", baseDirectory: "/srv")
+    }
+    func timeouts(_ count: Int) throws -> (worker: UnitValue?, front: UnitValue?) {
+      let compiled = try UnitCompiler(options: TestPools.options).compile(pool(count))
+      return (compiled.unit(named: "big-w0.service")?.values(of: "TimeoutStartSec").first,
+              compiled.unit(named: "big-front.service")?.values(of: "TimeoutStartSec").first)
+    }
+    // Up to 50 processes: the probe's 10 s and the 5 s margin.
+    #expect(try timeouts(49).worker == .microseconds(15_000_000))
+    #expect(StartBudget.queue(poolSize: 50) == 0)
+    // 500 processes (and front): 0.2 s for each of the 451 beyond 50, rounded up to 91 s.
+    #expect(StartBudget.queue(poolSize: 501) == 91)
+    #expect(try timeouts(500).worker == .microseconds(106_000_000))
+    // The gate waits for w0's five starts, each with the same allowance: 5 × (106 + 0.1 delay) + 5 + 91.
+    let front = try timeouts(500).front
+    let restartDelay = ProcessSpec(name: "x", command: ["/bin/true"]).restartDelay
+    #expect(front == .microseconds(UInt64(((5 * (106 + restartDelay) + 96) * 1_000_000).rounded())))
+  }
+
 
   @Test func livenessOnlyForAlwaysWithHealthCheck() throws {
     let health = try #require(compiled.unit(named: "demo.health.service"))

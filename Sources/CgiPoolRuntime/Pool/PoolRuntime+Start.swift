@@ -264,7 +264,7 @@ extension PoolRuntime {
     var finish: [String: Double] = [:]
     for process in order {
       let spec = pool.processes[process]!
-      let own = spec.healthCheck.map { spec.startupDelay + $0.timeout + 5 } ?? 10
+      let own = StartBudget.seconds(spec, poolSize: pool.processes.count)
       finish[process] = own + (spec.dependsOn.compactMap { finish[$0] }.max() ?? 0)
     }
     return (finish.values.max() ?? 10) + 10

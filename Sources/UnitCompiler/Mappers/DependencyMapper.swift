@@ -19,8 +19,6 @@ import ProcessConfig
 enum DependencyMapper {
   /// Seconds a dependent waits for a `completed_successfully` dependency to finish.
   static let completionWait: Double = 3600
-  /// Seconds a process without a health check takes to count as started, for wait budgets.
-  static let uncheckedStartTime: Double = 10
 
   static func map(_ context: MappingContext) -> MappedSettings {
     var mapped = MappedSettings()
@@ -80,7 +78,7 @@ enum DependencyMapper {
         longest = max(longest, completionWait)
         continue
       }
-      let start = spec.healthCheck.map { spec.startupDelay + $0.timeout + HealthMapper.startTimeoutMargin } ?? uncheckedStartTime
+      let start = StartBudget.seconds(spec, poolSize: context.pool.processes.count)
       longest = max(longest, Double(StartLimit.burst) * (start + spec.restartDelay))
     }
     return longest

@@ -2,18 +2,16 @@ import ProcessConfig
 
 /// Maps `health_check`: the readiness probe that gates dependents, and the pool's health unit.
 enum HealthMapper {
-  /// Extra seconds the start job may take beyond the probe's own delay and timeout.
-  static let startTimeoutMargin: Double = 5
-
   static func map(_ context: MappingContext) -> MappedSettings {
     var mapped = MappedSettings()
     // The dependency gate (ExecCondition=) and the probe both run inside the start job.
     let gate = DependencyMapper.gateTimeout(context) ?? 0
+    let queue = StartBudget.queue(poolSize: context.pool.processes.count)
     guard let check = context.process.healthCheck else {
       if gate > 0 {
         mapped.service.append(
           UnitSetting(
-            "TimeoutStartSec", .microseconds(Seconds.microseconds(gate + startTimeoutMargin)),
+            "TimeoutStartSec", .microseconds(Seconds.microseconds(gate + StartBudget.margin + queue)),
             busProperty: "TimeoutStartUSec"))
       }
       return mapped
@@ -23,7 +21,7 @@ enum HealthMapper {
     let delay = context.process.startupDelay > 0 ? ["--delay", Seconds.text(context.process.startupDelay)] : []
     mapped.service.append(
       UnitSetting("ExecStartPost", .exec(probeCommand(context, check, timeout: check.timeout, options: delay))))
-    let startTimeout = gate + context.process.startupDelay + check.timeout + startTimeoutMargin
+    let startTimeout = gate + StartBudget.seconds(context.process, poolSize: context.pool.processes.count)
     mapped.service.append(
       UnitSetting(
         "TimeoutStartSec", .microseconds(Seconds.microseconds(startTimeout)), busProperty: "TimeoutStartUSec"))
