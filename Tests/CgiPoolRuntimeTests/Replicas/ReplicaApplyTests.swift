@@ -31,7 +31,7 @@ import Testing
       for: ConfigLoader.parse(Array(json.utf8), file: "test.json", baseDirectory: context.folder), like: context)
   }
 
-  /// Each instance's PID and ready file as `apply` announces an instance's turn.
+  /// Each instance's PID and ready file as a roll (`apply`, `restart NAME`) announces an instance's turn.
   struct Snapshot {
     var instance: String
     var pids: [String: Int32]

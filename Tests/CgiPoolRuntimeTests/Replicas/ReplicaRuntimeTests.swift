@@ -129,30 +129,12 @@ import UnitCompiler
     try RuntimeHarness.withPool(Self.pool(name: "iR-rep-roll", replicas: 3)) { context in
       #expect(try context.runtime.start().succeeded)
       let old = try Self.pids(context.runtime)
-      var seen: [(instance: String, pids: [String: Int32], ready: [String: String])] = []
+      var seen: [ReplicaApplyTests.Snapshot] = []
       let report = try context.runtime.restart(["w"], rolling: { instance in
-        let pids = (try? Self.pids(context.runtime)) ?? [:]
-        var ready: [String: String] = [:]
-        for replica in 1...3 {
-          ready["w@\(replica)"] = (try? String(contentsOfFile: context.folder + "/ready-\(replica)", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        seen.append((instance, pids, ready))
+        seen.append(ReplicaApplyTests.snapshot(instance, context.runtime, folder: context.folder))
       })
       #expect(report.start.succeeded && report.halted == nil, "\(report)")
-      #expect(seen.map(\.instance) == ["w@1", "w@2", "w@3"])
-      for (step, snapshot) in seen.enumerated() {
-        for replica in 1...3 {
-          let name = "w@\(replica)"
-          if replica <= step {
-            // Already restarted: a new PID, and healthy (its ready file is this run's) before the next.
-            #expect(snapshot.pids[name] != old[name], "step \(step): \(name) not restarted yet")
-            #expect(snapshot.ready[name] == snapshot.pids[name].map(String.init), "step \(step): \(name) not healthy")
-          } else {
-            #expect(snapshot.pids[name] == old[name], "step \(step): \(name) restarted too early")
-          }
-        }
-      }
+      ReplicaApplyTests.expectRolled(seen, old: old)
       let now = try Self.pids(context.runtime)
       for replica in 1...3 { #expect(now["w@\(replica)"] != old["w@\(replica)"]) }
       #expect(now["front"] == old["front"], "a dependent does not restart with the roll")
