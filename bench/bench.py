@@ -51,6 +51,19 @@ def machine():
   }
 
 
+def keep_liveness_sizes(results, previous):
+  """A liveness run limited by $BENCH_LIVENESS_SIZES keeps the other sizes' figures from the merged file."""
+  new = results["scenarios"].get("liveness", {})
+  old = previous.get("scenarios", {}).get("liveness", {})
+  if not scenarios_liveness.ONLY_SIZES or "sizes" not in new or "sizes" not in old:
+    return
+  for key, entry in old["sizes"].items():
+    if key not in new["sizes"]:
+      new["sizes"][key] = entry
+  new["sizes_rerun"] = sorted(scenarios_liveness.ONLY_SIZES)
+  scenarios_liveness.score_goals(new)
+
+
 def main():
   parser = argparse.ArgumentParser()
   parser.add_argument("--runs", type=int, default=5)
@@ -110,6 +123,7 @@ def main():
   scenario("probe", lambda: scenarios_pool.probe_cpu(runs, wait=5 if args.quick else 30))
   scenario("liveness", lambda: scenarios_liveness.run_liveness(
     runs, sizes=((20, 2),) if args.quick else scenarios_liveness.SIZES), True)
+  keep_liveness_sizes(results, previous)
   results["total_seconds"] = round(time.monotonic() - began, 1)
   if previous:
     # The run's length stays the full run's; the re-run of the selected scenarios is noted apart.

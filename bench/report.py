@@ -338,6 +338,10 @@ def section_liveness(lv, summary):
   if skip:
     summary.append(("Liveness CPU (100 @ 2 s ≤ 0.05, 1,000 @ 10 s ≤ 0.1 cores)", "not run"))
     return out + [skip]
+  if lv.get("sizes_rerun"):
+    rerun = ", ".join(k.replace("@", " @ ") + " s" for k in lv["sizes_rerun"])
+    out.append(f"Sizes {rerun} are from a later run (`BENCH_LIVENESS_SIZES`, every design of a size side by side in "
+               "that run, and the restart times); the other sizes' rows are from the run before it.\n")
   if lv.get("timer_commit"):
     out.append(f"Timer design: a release build of commit {lv['timer_commit']} (`bench/build-timer-design.sh`).\n")
   elif lv.get("timer_not_run"):
