@@ -3,7 +3,7 @@
 
 Started by bench/run.sh, which builds the release binary, starts the private manager in a fresh
 runtime folder and cleans up afterwards. Options: --runs N (default 5), --only a,b (scenario keys:
-compile, generator, reaper, status, pool40, probe, liveness), --quick (small sizes, for trying the harness itself).
+compile, generator, reaper, status, pool40, probe, liveness, serving), --quick (small sizes, for trying the harness itself).
 """
 import argparse
 import json
@@ -19,6 +19,7 @@ import report  # noqa: E402
 import scenarios_liveness  # noqa: E402
 import scenarios_offline  # noqa: E402
 import scenarios_pool  # noqa: E402
+import scenarios_serving  # noqa: E402
 from benchlib import BIN, HERE, ROOT, WORK, has_subcommand, log, write_json  # noqa: E402
 
 
@@ -67,7 +68,7 @@ def keep_liveness_sizes(results, previous):
 def main():
   parser = argparse.ArgumentParser()
   parser.add_argument("--runs", type=int, default=5)
-  parser.add_argument("--only", default="compile,generator,reaper,status,pool40,probe,liveness")
+  parser.add_argument("--only", default="compile,generator,reaper,status,pool40,probe,liveness,serving")
   parser.add_argument("--quick", action="store_true")
   parser.add_argument("--merge", action="store_true",
                       help="keep the other scenarios' figures from the existing bench/results.json")
@@ -123,6 +124,9 @@ def main():
   scenario("probe", lambda: scenarios_pool.probe_cpu(runs, wait=5 if args.quick else 30))
   scenario("liveness", lambda: scenarios_liveness.run_liveness(
     runs, sizes=((20, 2),) if args.quick else scenarios_liveness.SIZES), True)
+  # At most 3 runs: 15 load windows of 7 s each per run, about 2 minutes a run (under 6 minutes in all).
+  scenario("serving", lambda: scenarios_serving.run_serving(
+    1 if args.quick else min(runs, 3), window=4.0 if args.quick else 7.0), True)
   keep_liveness_sizes(results, previous)
   results["total_seconds"] = round(time.monotonic() - began, 1)
   if previous:

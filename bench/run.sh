@@ -2,7 +2,7 @@
 # `make bench`: build cgipool (release), start a private systemd manager in a fresh runtime folder,
 # run every scenario (bench/bench.py) and write BENCHMARKS.md and bench/results.json.
 # Whatever happens, the trap ends every process group the harness started and the private manager.
-# Extra arguments go to bench.py (--runs N, --only compile,generator,reaper,status,pool40,probe,liveness, --quick); $CGIPOOL_TIMER_BIN adds the
+# Extra arguments go to bench.py (--runs N, --only compile,generator,reaper,status,pool40,probe,liveness,serving, --quick); $CGIPOOL_TIMER_BIN adds the
 # timer design to the liveness scenario (bench/build-timer-design.sh builds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
