@@ -398,6 +398,85 @@ def section_liveness(lv, summary):
   return out
 
 
+def section_serving(sv, summary):
+  out = ["## 9. Serving through faults\n"]
+  skip = not_run(sv)
+  if skip:
+    summary.append(("Serving through faults (reported)", "not run"))
+    return out + [skip]
+  labels, scenarios = sv["labels"], sv["scenario_labels"]
+  variants = [v for v in labels if any(sv["summary"][s].get(v) for s in sv["summary"])]
+  out += [
+    "The demo's programs (`ops/demo`: the proxy, the pool manager, two CGI worker groups `sample_hello` and "
+    f"`sample_time` with {sv['replicas']} replicas each) in three set-ups that run side by side for the whole "
+    "scenario, on ports of the bench's own: **cgipool, `listen`** (systemd holds every port; each group's "
+    "replicas share the group's port through one socket per instance, readiness from "
+    f"{sv['readiness']}), **cgipool, no `listen`** (the same pool, each process binds its own port as before "
+    "`listen`, so each replica has a port and the manager lists every replica), and **supervisord** running the "
+    "same programs (`numprocs` for the replicas, a port each, `autorestart`, `startsecs=1`), restarted with "
+    "`supervisorctl restart`. The pool manager checks its workers every second (`--interval 1`) in all three. "
+    f"Load: `ab -c {sv['concurrency']} -t {sv['window_s']:g}` (keep-alive off, `-r`) on the proxy, "
+    f"`GET {sv['request']}` (a shell CGI script behind the proxy and a worker); the fault starts "
+    f"{sv['fault_at_s']:g} s into the window. Each run goes through every scenario, and each scenario through "
+    f"the three set-ups one after another; {sv['runs']} runs, medians with (min–max). The machine (2 cores) "
+    "was shared with other engineers' builds and tests while this ran, and the load itself keeps both cores "
+    "busy, so latencies are noisy; the failed counts are what to compare.\n",
+    "Faults: a **rolling restart** is `cgipool restart sample_hello` (one replica at a time, each healthy "
+    "before the next); supervisorctl has none (`restart sample_hello:*` stops both at once), so there it is "
+    "`supervisorctl restart` of one replica, then of the other. The **proxy** restart is `cgipool restart "
+    "proxy` or `supervisorctl restart proxy`; the **whole pool** `cgipool restart` or `supervisorctl restart "
+    "all`; **`kill -9`** is SIGKILL to replica 1 of `sample_hello`, which `restart_policy`/`autorestart` "
+    "brings back.\n",
+    "A request **failed** when it got no 2xx answer: refused or reset (ab's connect and receive errors) or "
+    "answered 5xx (the proxy's 502 when a worker died under it, 503 with no healthy worker). ab's own "
+    "\"Failed requests\" is not used: it counts a refused connection again as an \"exception\" and as a "
+    "\"length\" error. ab is a closed loop: a refused connection returns at once and the next one follows, so "
+    "during an outage the failed count grows with the outage's length times how fast refusals come, not with "
+    "how many users there are. The percentiles are ab's (`-e`) over every request, refused ones included "
+    "as ~0 ms: where many requests failed, p99 looks better than what the answered requests saw. The max "
+    "is the longest request, which with `listen` is a connection that waited in a held socket's queue.\n",
+    "| scenario | set-up | failed requests | answered (2xx) | p99 | max | fault command took (`kill -9`: new process after) |",
+    "|---|---|---:|---:|---:|---:|---:|"]
+  def value(entry, key, digits=0, unit=""):
+    e = entry.get(key)
+    if not e:
+      return "–"
+    f = lambda v: f"{v:,.{digits}f}"
+    return f"{f(e['median'])}{unit} ({f(e['min'])}–{f(e['max'])})" if e["min"] != e["max"] else f"{f(e['median'])}{unit}"
+  def fault_time(scenario, entry):
+    if scenario == "baseline":
+      return "–"
+    return value(entry, "new_process_after" if scenario == "kill" else "fault_seconds", 2, " s")
+  notes = []
+  for scenario, by in sv["summary"].items():
+    for variant in variants:
+      entry = by.get(variant)
+      if not entry:
+        continue
+      out.append(f"| {scenarios[scenario]} | {labels[variant]} | {value(entry, 'failed')} | {value(entry, 'ok')} | "
+                 f"{value(entry, 'p99_ms', 0, ' ms')} | {value(entry, 'max_ms', 0, ' ms')} | "
+                 f"{fault_time(scenario, entry)} |")
+      for error in entry.get("fault_errors", []):
+        notes.append(f"{scenarios[scenario]}, {labels[variant]}: the fault command failed: `{error.splitlines()[0][:300]}`")
+      if entry.get("fault_outside_window"):
+        notes.append(f"{scenarios[scenario]}, {labels[variant]}: in {entry['fault_outside_window']} of "
+                     f"{sv['runs']} runs the fault command returned after the load window ended")
+  out.append("")
+  if notes:
+    out += ["Notes: " + "; ".join(notes) + ".\n"]
+  headline = []
+  for scenario in sv["summary"]:
+    if scenario == "baseline":
+      continue
+    cells = ", ".join(f"{labels[v]} {sv['summary'][scenario][v]['failed']['median']:,.0f}"
+                      for v in variants if sv["summary"][scenario].get(v, {}).get("failed"))
+    headline.append(f"{scenarios[scenario]}: {cells}")
+  summary.append(("Failed requests per fault (reported; median)", "; ".join(headline)))
+  if sv.get("analysis"):
+    out.append(sv["analysis"] + "\n")
+  return out
+
+
 def render(results):
   m = results["machine"]
   s = results["scenarios"]
@@ -409,6 +488,7 @@ def render(results):
   body += section_status(s.get("status", {"not_run": "not selected"}), summary)
   body += section_pool40(s.get("pool40", {"not_run": "not selected"}), s.get("probe"), summary)
   body += section_liveness(s.get("liveness", {"not_run": "not selected"}), summary)
+  body += section_serving(s.get("serving", {"not_run": "not selected"}), summary)
   head = [
     "# Benchmarks\n",
     "Written by `make bench` (`bench/run.sh`); the raw figures are in `bench/results.json`. Every figure is "
