@@ -420,7 +420,9 @@ def section_serving(sv, summary):
     f"{sv['fault_at_s']:g} s into the window. Each run goes through every scenario, and each scenario through "
     f"the three set-ups one after another; {sv['runs']} runs, medians with (min–max). The machine (2 cores) "
     "was shared with other engineers' builds and tests while this ran, and the load itself keeps both cores "
-    "busy, so latencies are noisy; the failed counts are what to compare.\n",
+    "busy, so latencies are noisy; the failed counts are what to compare"
+    + (f" (run on {sv['date']} at commit {sv['commit']}, load average {sv['loadavg_before']} before and "
+       f"{sv['loadavg_after']} after)" if sv.get("commit") else "") + ".\n",
     "Faults: a **rolling restart** is `cgipool restart sample_hello` (one replica at a time, each healthy "
     "before the next); supervisorctl has none (`restart sample_hello:*` stops both at once), so there it is "
     "`supervisorctl restart` of one replica, then of the other. The **proxy** restart is `cgipool restart "
@@ -458,12 +460,16 @@ def section_serving(sv, summary):
                  f"{fault_time(scenario, entry)} |")
       for error in entry.get("fault_errors", []):
         notes.append(f"{scenarios[scenario]}, {labels[variant]}: the fault command failed: `{error.splitlines()[0][:300]}`")
+      samples = [x for row in sv.get("cells", {}).get(scenario, {}).get(variant, []) for x in row.get("non2xx_samples", [])]
+      if samples and scenario != "pool":
+        notes.append(f"{scenarios[scenario]}, {labels[variant]}: the non-2xx answers were " +
+                     "; ".join(f"`{x}`" for x in samples[:2]))
       if entry.get("fault_outside_window"):
         notes.append(f"{scenarios[scenario]}, {labels[variant]}: in {entry['fault_outside_window']} of "
                      f"{sv['runs']} runs the fault command returned after the load window ended")
   out.append("")
   if notes:
-    out += ["Notes: " + "; ".join(notes) + ".\n"]
+    out += ["Notes:\n"] + [f"- {note}." for note in notes] + [""]
   headline = []
   for scenario in sv["summary"]:
     if scenario == "baseline":

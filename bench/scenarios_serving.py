@@ -340,12 +340,17 @@ def parse_ab(text, csv_path):
     found = re.search(rf"^{re.escape(label)}:\s+([0-9.]+)", text, re.M)
     return cast(found.group(1)) if found else None
   statuses = {}
+  samples = []  # the first few non-2xx answers, for what went wrong (the proxy's 502 names the error)
   lines = text.splitlines()
   for i, line in enumerate(lines[:-1]):
     if line == "LOG: header received:":
       found = re.match(r"HTTP/\d\.\d (\d{3})", lines[i + 1])
       code = found.group(1) if found else "?"
       statuses[code] = statuses.get(code, 0) + 1
+      if found and not code.startswith("2") and len(samples) < 3:
+        answer = lines[i + 1:i + 12]
+        body = answer[answer.index("") + 1:] if "" in answer else []
+        samples.append(f"{code}: " + " ".join(body).strip()[:200])
   complete = number("Complete requests") or 0
   ok = sum(count for code, count in statuses.items() if code.startswith("2"))
   breakdown = re.search(r"\(Connect: (\d+), Receive: (\d+), Length: (\d+), Exceptions: (\d+)\)", text)
@@ -369,6 +374,7 @@ def parse_ab(text, csv_path):
     # concurrency) lower: a header read just before the time limit ends a request ab then drops.
     "failed_by_answers": complete - ok,
     "statuses": dict(sorted(statuses.items())),
+    "non2xx_samples": samples,
     "ab_failed": number("Failed requests") or 0,
     "ab_breakdown": errors,
     "ab_non2xx": non2xx,
@@ -452,7 +458,9 @@ def run_serving(runs, window=7.0, fault_at=0.5):
   if shutil.which("ab") is None:
     return {"not_run": "ab (apache2-utils) is not installed; run ops/install-deps.sh"}
   variants = list(VARIANTS)
-  result = {"runs": runs, "window_s": window, "fault_at_s": fault_at, "concurrency": CONCURRENCY,
+  commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+  result = {"commit": commit, "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+            "loadavg_before": [round(x, 2) for x in os.getloadavg()], "runs": runs, "window_s": window, "fault_at_s": fault_at, "concurrency": CONCURRENCY,
             "request": REQUEST, "replicas": REPLICAS, "labels": LABELS, "scenario_labels": SCENARIO_LABELS,
             "readiness": "--health-port (a port of each process's own)" if has_health_port()
             else "a command check that GETs /health through the held port",
@@ -483,6 +491,7 @@ def run_serving(runs, window=7.0, fault_at=0.5):
   finally:
     for pool in pools.values():
       pool.stop()
+  result["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
   result["summary"] = {s: {v: summarize(rows) for v, rows in by.items() if rows}
                        for s, by in result["cells"].items()}
   return result
