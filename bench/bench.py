@@ -131,7 +131,12 @@ def main():
   results["total_seconds"] = round(time.monotonic() - began, 1)
   if previous:
     # The run's length stays the full run's; the re-run of the selected scenarios is noted apart.
-    results["rerun"] = {"scenarios": sorted(only), "seconds": results["total_seconds"], "date": time.strftime("%Y-%m-%d %H:%M %Z")}
+    results["rerun"] = {"scenarios": sorted(only), "seconds": results["total_seconds"], "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+                        "commit": results["machine"]["cgipool_commit"]}
+    # Earlier re-runs of other scenarios stay listed (their figures stay in the file).
+    earlier = previous.get("reruns") or ([dict(previous["rerun"], commit=previous["machine"].get("cgipool_commit"))]
+                                         if previous.get("rerun") else [])
+    results["reruns"] = [r for r in earlier if not set(r["scenarios"]) <= only] + [results["rerun"]]
     results["total_seconds"] = previous.get("total_seconds")
     results["machine"]["loadavg_before"] = previous["machine"].get("loadavg_before")
     results["machine"]["date"] = previous["machine"].get("date")

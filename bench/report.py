@@ -405,7 +405,12 @@ def section_serving(sv, summary):
     summary.append(("Serving through faults (reported)", "not run"))
     return out + [skip]
   labels, scenarios = sv["labels"], sv["scenario_labels"]
-  variants = [v for v in labels if any(sv["summary"][s].get(v) for s in sv["summary"])]
+  # results.json sorts its keys: the order here is the scenario's own.
+  order = [s for s in ("baseline", "rolling", "proxy", "pool", "kill") if s in sv["summary"]]
+  order += [s for s in sv["summary"] if s not in order]
+  variants = [v for v in ("held", "bound", "supervisord") if v in labels] + \
+    [v for v in labels if v not in ("held", "bound", "supervisord")]
+  variants = [v for v in variants if any(sv["summary"][s].get(v) for s in sv["summary"])]
   out += [
     "The demo's programs (`ops/demo`: the proxy, the pool manager, two CGI worker groups `sample_hello` and "
     f"`sample_time` with {sv['replicas']} replicas each) in three set-ups that run side by side for the whole "
@@ -450,7 +455,8 @@ def section_serving(sv, summary):
       return "–"
     return value(entry, "new_process_after" if scenario == "kill" else "fault_seconds", 2, " s")
   notes = []
-  for scenario, by in sv["summary"].items():
+  for scenario in order:
+    by = sv["summary"][scenario]
     for variant in variants:
       entry = by.get(variant)
       if not entry:
@@ -460,10 +466,16 @@ def section_serving(sv, summary):
                  f"{fault_time(scenario, entry)} |")
       for error in entry.get("fault_errors", []):
         notes.append(f"{scenarios[scenario]}, {labels[variant]}: the fault command failed: `{error.splitlines()[0][:300]}`")
-      samples = [x for row in sv.get("cells", {}).get(scenario, {}).get(variant, []) for x in row.get("non2xx_samples", [])]
+      samples = [x.split(" WARNING:")[0].strip() for row in sv.get("cells", {}).get(scenario, {}).get(variant, [])
+                 for x in row.get("non2xx_samples", [])]
+      samples = [x for x in samples if not x.endswith(":")]
       if samples and scenario != "pool":
         notes.append(f"{scenarios[scenario]}, {labels[variant]}: the non-2xx answers were " +
                      "; ".join(f"`{x}`" for x in samples[:2]))
+      if entry.get("ab_aborted"):
+        notes.append(f"{scenarios[scenario]}, {labels[variant]}: ab gave up in {len(entry['ab_aborted'])} of "
+                     f"{sv['runs']} runs (`{entry['ab_aborted'][0]}`: even with `-r`, ab stops without a summary "
+                     "on some socket errors), so the figures are of the other runs")
       if entry.get("fault_outside_window"):
         notes.append(f"{scenarios[scenario]}, {labels[variant]}: in {entry['fault_outside_window']} of "
                      f"{sv['runs']} runs the fault command returned after the load window ended")
@@ -471,7 +483,7 @@ def section_serving(sv, summary):
   if notes:
     out += ["Notes:\n"] + [f"- {note}." for note in notes] + [""]
   headline = []
-  for scenario in sv["summary"]:
+  for scenario in order:
     if scenario == "baseline":
       continue
     cells = ", ".join(f"{labels[v]} {sv['summary'][scenario][v]['failed']['median']:,.0f}"
@@ -509,10 +521,10 @@ def render(results):
     f"- Python {m['python']} (harness), services run by /usr/bin/python3 -S; supervisor {m['supervisor'] or 'not installed'}",
     f"- Load average (1, 5, 15 min) before the run {m.get('loadavg_before')}, after {m.get('loadavg_after')}: the "
     "machine is shared with other work, whose load shows up as noise (see the min–max)",
-    (f"- Re-run on {results['rerun']['date']} with `--merge`: {', '.join(results['rerun']['scenarios'])} "
-     f"({results['rerun']['seconds']} s) at commit {m['cgipool_commit']}; the other figures are from the full run "
-     f"at commit {results.get('merged_from')}"
-     if results.get("rerun") else ""),
+    *[f"- Re-run on {r['date']} with `--merge`: {', '.join(r['scenarios'])} ({r['seconds']} s) at commit "
+      f"{r.get('commit') or m['cgipool_commit']}" for r in results.get("reruns") or
+      ([results["rerun"]] if results.get("rerun") else [])],
+    (f"- The other figures are from the full run at commit {results.get('merged_from')}" if results.get("rerun") else ""),
     f"- Run on {m['date']}, {results.get('total_seconds', '?')} s in all" + (" (**--quick**: reduced sizes)" if results.get("quick") else ""),
     "",
     "## Goals\n",

@@ -350,7 +350,10 @@ def parse_ab(text, csv_path):
       if found and not code.startswith("2") and len(samples) < 3:
         answer = lines[i + 1:i + 12]
         body = answer[answer.index("") + 1:] if "" in answer else []
-        samples.append(f"{code}: " + " ".join(body).strip()[:200])
+        end = next((k for k, text in enumerate(body) if text.startswith(("LOG:", "WARNING:"))), len(body))
+        snippet = " ".join(body[:end]).strip()
+        if snippet:
+          samples.append(f"{code}: {snippet[:200]}")
   complete = number("Complete requests") or 0
   ok = sum(count for code, count in statuses.items() if code.startswith("2"))
   breakdown = re.search(r"\(Connect: (\d+), Receive: (\d+), Length: (\d+), Exceptions: (\d+)\)", text)
@@ -427,13 +430,25 @@ def cell(pool, scenario, window, fault_at, tag):
     if load.poll() is None:
       end_group(load.pid)
   with open(out_path, errors="replace") as f:
-    row.update(parse_ab(f.read(), csv_path))
+    text = f.read()
+  row.update(parse_ab(text, csv_path))
+  if load.returncode != 0 or "Complete requests:" not in text:
+    # ab gives up without a summary on some socket errors even with -r (a connect that fails once
+    # more than 10 requests have failed, a reset in some states), depending on how the kernel
+    # reports the refusal; such a window has no counts, so it is left out of the medians and reported.
+    # ab's last words: the error (e.g. `apr_socket_recv: Connection reset by peer (104)`), then
+    # "Total of N requests completed"; its exit status is the error's errno.
+    lines = [line for line in text.splitlines() if line.strip()]
+    total = max((i for i, line in enumerate(lines) if line.startswith("Total of ")), default=None)
+    reason = " / ".join(lines[max(0, total - 1):total + 1]) if total is not None else " / ".join(lines[-2:])
+    row["ab_aborted"] = f"exit {load.returncode}: {reason[:300]}"
   if scenario != "baseline":
     # Whether the fault was over before the load ended (else the window cut it short).
     row["fault_within_window"] = row["fault_at"] + row["fault_seconds"] <= (row["seconds"] or window)
   wait_whole(pool)
   for path in (out_path, csv_path):
-    os.remove(path)
+    if os.path.exists(path):
+      os.remove(path)
   return row
 
 
@@ -443,7 +458,9 @@ def median(values):
 
 
 def summarize(rows):
-  result = {}
+  aborted = [r for r in rows if "ab_aborted" in r]
+  rows = [r for r in rows if "ab_aborted" not in r]
+  result = {"ab_aborted": [r["ab_aborted"] for r in aborted]}
   for key in ("complete", "ok", "failed", "p50_ms", "p99_ms", "max_ms", "fault_seconds", "new_process_after"):
     values = [r.get(key) for r in rows if r.get(key) is not None]
     if values:
@@ -483,6 +500,9 @@ def run_serving(runs, window=7.0, fault_at=0.5):
         for variant, pool in pools.items():
           row = cell(pool, scenario, window, fault_at, f"{scenario}-{variant}-{run}")
           result["cells"][scenario][variant].append(row)
+          if "ab_aborted" in row:
+            log(f"serving {scenario} {variant}: ab gave up ({row['ab_aborted']})")
+            continue
           log(f"serving {scenario} {variant}: {row['failed']} failed of {row['complete']}, "
               f"p99 {row['p99_ms']} ms, max {row['max_ms']} ms"
               + (f", fault {row['fault_seconds']} s" if "fault_seconds" in row else "")
