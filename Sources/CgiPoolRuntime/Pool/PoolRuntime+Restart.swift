@@ -23,6 +23,9 @@ extension PoolRuntime {
 
   /// Restarts `requested` (the whole pool when empty) with the current config.
   ///
+  /// The whole pool: stopped, then started; where it holds sockets, process by process instead
+  /// (`restartInTurn`), so the sockets stay and the pool keeps answering.
+  ///
   /// A named process restarts alone, with the processes that depend on it with
   /// `restart: true` (systemd's `PartOf=` stops them with it; they are started again after
   /// it is healthy). Other dependents keep running: `Wants=` propagates nothing.
@@ -36,6 +39,9 @@ extension PoolRuntime {
     rolling: (String) -> Void = { _ in }
   ) throws(SystemdError) -> RestartReport {
     guard !requested.isEmpty else {
+      if pool.processes.values.contains(where: { !$0.listen.isEmpty }) {
+        return try restartInTurn(stopped: stopped, progress: progress, rolling: rolling)
+      }
       let stopReport = try stop()
       stopped(stopReport)
       return RestartReport(stop: stopReport, start: try start(progress: progress))
@@ -59,6 +65,36 @@ extension PoolRuntime {
             process: process, instance: instance, untouched: Array(instances[(index + 1)...]))
           return report
         }
+      }
+    }
+    return report
+  }
+
+  /// The whole pool of a pool that holds sockets (`listen`), one process at a time in start
+  /// order, dependencies first, each as `restart NAME` does it (a replicated one rolls), each
+  /// healthy before the next; it stops at the first that does not come back.
+  ///
+  /// Every socket stays bound, and every process but the one restarting keeps serving. Stopping
+  /// a dependency together with a dependent whose socket is kept does not restart the
+  /// dependency under load: a connection waiting on the dependent's socket starts the dependent
+  /// (socket activation), its start pulls in its dependencies (`Wants=`), and that start job
+  /// replaces the dependency's pending stop job (seen with `restart pool_manager proxy` on the
+  /// demo under `ab`: the manager kept its PID, reported as a survivor).
+  func restartInTurn(
+    stopped: (StopReport) -> Void, progress: (StartEvent) -> Void, rolling: (String) -> Void
+  ) throws(SystemdError) -> RestartReport {
+    var report = RestartReport(stop: StopReport(results: []), start: StartReport(results: []))
+    let group = { (process: String) in self.pool.processes[process]?.replicaOf ?? process }
+    var restarted = Set<String>()
+    for process in pool.topologicalOrder().map(group) where !restarted.contains(process) {
+      let step = try restart([process], stopped: stopped, progress: progress, rolling: rolling)
+      report.stop.results += step.stop.results
+      report.start.results += step.start.results
+      // Its `restart: true` dependents restarted with it.
+      restarted.formUnion(withRestartingDependents([process]).map(group))
+      if step.halted != nil || !step.start.succeeded {
+        report.halted = step.halted
+        return report
       }
     }
     return report

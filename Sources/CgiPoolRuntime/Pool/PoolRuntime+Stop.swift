@@ -38,6 +38,13 @@ extension PoolRuntime {
       // A stopped process's socket would start it again at the next connection.
       if !keepingSockets, pool.processes[process]?.listen.isEmpty == false { candidates.append(names.socket(process)) }
     }
+    // With its socket kept, a stopped process is started again by the next connection that
+    // arrives (socket activation), maybe before this stop has looked: the processes it started
+    // are that new start, not survivors. Only those running before the stop can survive it.
+    let heldBefore: Set<Int32>? =
+      keepingSockets && order.contains { pool.processes[$0]?.listen.isEmpty == false }
+      ? Set(PoolCensus.processes(pool: pool.name, units: Set(order.map(names.service)), cgroupRoot: cgroupRoot).values.joined())
+      : nil
     let before = try manager.listedStates(candidates + [names.slice])
     var running: [String: UnitState] = [:]
     for process in order {
@@ -87,7 +94,7 @@ extension PoolRuntime {
     var results: [ProcessStopResult] = []
     for process in order.reversed() {
       let unit = names.service(process)
-      let left = unclean[unit] == nil ? [] : try manager.unitProcesses(unit)
+      let left = unclean[unit] == nil ? [] : try manager.unitProcesses(unit).filter { heldBefore?.contains($0) ?? true }
       let outcome: ProcessStopResult.Outcome
       if !left.isEmpty {
         outcome = .survivors(left)
@@ -101,7 +108,7 @@ extension PoolRuntime {
       }
       results.append(ProcessStopResult(process: process, unit: unit, outcome: outcome))
     }
-    return StopReport(results: leftInProc(results, order: order, helpers: requested.isEmpty))
+    return StopReport(results: leftInProc(results, order: order, helpers: requested.isEmpty, among: heldBefore))
   }
 
   /// How long a stop may take: dependents stop before dependencies, so the longest chain of stop timeouts, plus a margin.
@@ -124,11 +131,17 @@ extension PoolRuntime {
   /// `helpers` false (a stop of some processes): the helper units keep running and are not
   /// waited for; counting the log cap's process would hold every partial stop for the whole 2 s
   /// (each instance of a rolling restart).
-  func leftInProc(_ results: [ProcessStopResult], order: [String], helpers: Bool = true) -> [ProcessStopResult] {
+  ///
+  /// `among` (a stop that kept sockets): only these processes can be survivors; others in the
+  /// units were started after the stop by a connection to the kept socket.
+  func leftInProc(
+    _ results: [ProcessStopResult], order: [String], helpers: Bool = true, among: Set<Int32>? = nil
+  ) -> [ProcessStopResult] {
     let units = helpers ? PoolCensus.units(of: order, names: names) : Set(order.map(names.service))
     var left: [String: [Int32]] = [:]
     _ = Posix.poll(timeout: .seconds(2), interval: .milliseconds(50)) {
       left = PoolCensus.processes(pool: pool.name, units: units, cgroupRoot: cgroupRoot)
+        .mapValues { $0.filter { among?.contains($0) ?? true } }.filter { !$0.value.isEmpty }
       return left.isEmpty
     }
     guard !left.isEmpty else { return results }

@@ -11,8 +11,8 @@ import UnitCompiler
 #endif
 
 /// `listen` on a real private manager: the socket listens before the service starts, the
-/// service inherits it (LISTEN_FDS) under both back ends, a restart refuses no connection, and a
-/// stop frees the port and leaves nothing.
+/// service inherits it (LISTEN_FDS) under both back ends, a restart (of the process, and of the
+/// whole pool) refuses no connection, and a stop frees the port and leaves nothing.
 @Suite(.enabled(if: PrivateManagerFixture.enabled), .serialized) struct HeldSocketTests {
   /// A server that takes fd 3 when systemd passes one (and binds the port itself otherwise),
   /// writes what it inherited to `seen`, waits `delay` before serving (a slow start), and answers
@@ -106,31 +106,36 @@ import UnitCompiler
     let status = try #require(try context.runtime.status().processes.first)
     #expect(status.listen == ["127.0.0.1:\(port)"] && status.socketState == .active, "\(status)")
 
-    // Requests in a loop while `restart web` stops and starts it (a 0.3 s slow start):
-    // each waits in the backlog, none is refused.
-    let outcomes = Outcomes()
-    let client = Thread {
-      while !outcomes.done {
-        outcomes.append(request(port: port))
-        usleep(5_000)
+    // Requests in a loop while `restart web` stops and starts it (a 0.3 s slow start), then
+    // while the whole pool restarts: each waits in the backlog, none is refused.
+    for (what, names) in [("restart web", ["web"]), ("restart of the whole pool", [])] {
+      let outcomes = Outcomes()
+      let client = Thread {
+        while !outcomes.done {
+          outcomes.append(request(port: port))
+          usleep(5_000)
+        }
+        outcomes.exit()
       }
-      outcomes.exit()
+      client.start()
+      usleep(100_000)
+      let restart = try context.runtime.restart(names)
+      #expect(restart.start.succeeded, "\(what): \(restart.start)")
+      // A connection that arrived once the old process was gone started the new one through the
+      // socket: that process is not a survivor of the stop.
+      #expect(restart.stop.results.map(\.outcome) == [.stopped], "\(what): \(restart.stop)")
+      usleep(300_000)
+      outcomes.finish()
+      #expect(RuntimeHarness.eventually(timeout: 30) { outcomes.exited })
+      let answers = outcomes.all
+      let failed = answers.filter { if case .failure = $0 { return true } else { return false } }
+      let failures = failed.prefix(5).map { "\($0)" }.joined(separator: ", ")
+      #expect(failed.isEmpty, "\(failed.count) of \(answers.count) requests failed during the \(what): \(failures)")
+      let pids = Set(answers.compactMap { try? $0.get() })
+      #expect(pids.count == 2, "\(what): answered by the old and the new process: \(pids)")
     }
-    client.start()
-    usleep(100_000)
-    let restart = try context.runtime.restart(["web"])
-    #expect(restart.start.succeeded, "\(restart.start)")
-    usleep(300_000)
-    outcomes.finish()
-    #expect(RuntimeHarness.eventually(timeout: 30) { outcomes.exited })
-    let answers = outcomes.all
-    let failed = answers.filter { if case .failure = $0 { return true } else { return false } }
-    let failures = failed.prefix(5).map { "\($0)" }.joined(separator: ", ")
-    #expect(failed.isEmpty, "\(failed.count) of \(answers.count) requests failed during the restart: \(failures)")
-    let pids = Set(answers.compactMap { try? $0.get() })
-    #expect(pids.count == 2, "answered by the old and the new process: \(pids)")
-    #expect(seen(context.folder).count == 2 && seen(context.folder).allSatisfy { $0.last == "inherited" })
-    // The restart kept the socket: same listening unit, never stopped.
+    #expect(seen(context.folder).count == 3 && seen(context.folder).allSatisfy { $0.last == "inherited" })
+    // The restarts kept the socket: same listening unit, never stopped.
     let after = try #require(try context.runtime.manager.unitState(socketUnit))
     #expect(after.activeState == .active && after.activeEnterMonotonic == socket.activeEnterMonotonic)
 
