@@ -73,20 +73,45 @@ if [ "$(id -u)" != 0 ] && "$cgipool" manager status | grep -q '^manager: no mana
   fail "systemd is not running here and cgipool's private manager needs root: run as root"
 fi
 
-# 5. Ports the pool's health checks use must be free, unless the pool already runs.
+# 5. Ports the pool binds (held sockets, `listen`) and those its health checks use must be free,
+# unless the pool already runs. `{replica}` placeholders are filled in for each instance.
 if ! "$cgipool" status --config "$config" >/dev/null 2>&1; then
   busy=$(python3 - "$config" <<'PY'
-import json, socket, sys
+import json, re, socket, sys
 config = json.load(open(sys.argv[1]))
+PLACEHOLDER = re.compile(r"\{\{|\{replica(0?)(?::0?([0-9]+))?\}")
+
+def instances(text, replicas):
+    """text with {replica}/{replica0}[:0N] filled in for each instance (`{{` is a literal `{`)."""
+    def fill(index):
+        def one(match):
+            if match.group(0) == "{{":
+                return "{"
+            number = index - 1 if match.group(1) else index
+            return str(number).zfill(int(match.group(2) or 0))
+        return PLACEHOLDER.sub(one, text)
+    return sorted({fill(index) for index in range(1, replicas + 1)})
+
+def port_of(address):
+    """The port of "host:port", "[v6]:port" or "port"; None for a Unix socket path."""
+    if address.startswith("/") or address.startswith("@"):
+        return None
+    return address.rsplit(":", 1)[-1]
+
+ports = {}
 for name, process in sorted(config.get("processes", {}).items()):
+    replicas = process.get("replicas", 1) if isinstance(process.get("replicas", 1), int) else 1
+    listen = process.get("listen") or []
+    for address in [listen] if isinstance(listen, str) else listen:
+        ports.setdefault(port_of(str(address)), name)
     check = process.get("health_check") or {}
-    target = str(check.get("target", ""))
-    port = None
-    if check.get("type") == "port":
-        port = target.rsplit(":", 1)[-1]
-    elif check.get("type") == "http" and "://" in target:
-        hostport = target.split("://", 1)[1].split("/", 1)[0]
-        port = hostport.rsplit(":", 1)[-1] if ":" in hostport else ("443" if target.startswith("https") else "80")
+    for target in instances(str(check.get("target", "")), replicas):
+        if check.get("type") == "port":
+            ports.setdefault(port_of(target), name)
+        elif check.get("type") == "http" and "://" in target:
+            hostport = target.split("://", 1)[1].split("/", 1)[0]
+            ports.setdefault(hostport.rsplit(":", 1)[-1] if ":" in hostport else ("443" if target.startswith("https") else "80"), name)
+for port, name in sorted(ports.items(), key=lambda item: (item[1], str(item[0]))):
     if port and port.isdigit():
         with socket.socket() as probe:
             probe.settimeout(0.2)

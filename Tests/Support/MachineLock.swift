@@ -40,7 +40,7 @@ public struct MachineLockTrait: SuiteTrait, TestTrait, TestScoping {
 
 extension Trait where Self == MachineLockTrait {
   /// Runs the test or suite alone among everything that binds the demo pool's fixed ports
-  /// (8080, 8001, 9001, 9002): the ops scripts, the demo installed in a booted container (which
+  /// (8080, 8001, 9001, 9002, and the health ports 8081, 8002, 9101, 9102, 9201, 9202): the ops scripts, the demo installed in a booted container (which
   /// shares the host's network), the soak.
   public static var demoPorts: Self { MachineLockTrait(name: "demo-ports") }
 

@@ -92,10 +92,10 @@ import Testing
     })
   }
 
-  static func get(_ url: String) -> String {
+  static func get(_ url: String, timeout: Int = 5) -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    process.arguments = ["-s", "-i", "--max-time", "5", url]
+    process.arguments = ["-s", "-i", "--max-time", "\(timeout)", url]
     let pipe = Pipe()
     process.standardOutput = pipe
     guard (try? process.run()) != nil else { return "" }
@@ -110,7 +110,7 @@ import Testing
     // The documented operator forms (issue 13): `true`, not only `1`, turns the cleanup on.
     let startup = try sandbox.script("startup.sh", ["--no-monitor"], variables: ["CGI_POOL_CLEANUP": "TRUE"])
     #expect(startup.status == 0, "\(startup.output)")
-    #expect(startup.output.contains("5/5 processes up"), "\(startup.output)")
+    #expect(startup.output.contains("7/7 processes up"), "\(startup.output)")
     #expect(startup.output.contains("Pool \"cgipool\": scanned"), "CGI_POOL_CLEANUP=TRUE ran no cleanup: \(startup.output)")
 
     let answer = Self.get("http://127.0.0.1:8080/cgi-bin/hello.cgi?name=ops")
@@ -120,7 +120,7 @@ import Testing
 
     let status = try sandbox.cgipool(["status"])
     #expect(status.status == 0, "\(status)")
-    #expect(status.stdout.contains("4/4 active, 1 finished (restart_policy no)"), "\(status)")
+    #expect(status.stdout.contains("6/6 active, 1 finished (restart_policy no)"), "\(status)")
 
     // The worker that answered logged the request.
     let worker = answer.contains("X-CGI-Worker: sample_hello") ? "sample_hello" : "sample_time"
@@ -129,15 +129,15 @@ import Testing
     #expect(logs.stdout.contains("GET /cgi-bin/hello.cgi?name=ops"), "\(logs)")
 
     // A worker killed by hand is restarted by systemd (on-failure: SIGKILL is a failure).
-    let before = try sandbox.statusJSON().first { $0["process"] as? String == "sample_time" }
+    let before = try sandbox.statusJSON().first { $0["process"] as? String == "sample_time@1" }
     let pid = try #require(before?["mainPID"] as? Int)
     kill(pid_t(pid), SIGKILL)
     let restarted = try RuntimeWaits.eventually(timeout: 15) {
-      let now = try sandbox.statusJSON().first { $0["process"] as? String == "sample_time" }
+      let now = try sandbox.statusJSON().first { $0["process"] as? String == "sample_time@1" }
       return (now?["restarts"] as? Int ?? 0) >= 1 && (now?["mainPID"] as? Int).map { $0 != pid } == true
         && now?["state"] as? String == "active"
     }
-    #expect(restarted, "sample_time was not restarted")
+    #expect(restarted, "sample_time@1 was not restarted")
 
     let shutdown = try sandbox.script("shutdown.sh", [], variables: ["CGI_POOL_CLEANUP": "on", "CGI_POOL_FORCE": "No"])
     #expect(shutdown.status == 0, "\(shutdown.output)")
@@ -148,15 +148,40 @@ import Testing
     #expect(Self.demoTemporaryFolders().subtracting(foldersBefore).isEmpty, "private temporary folders left behind")
   }
 
+  /// startup.sh refuses to start while another program holds a port the pool binds (a held
+  /// socket) or probes (a replica's health port, `{replica}` filled in), naming the process.
+  @Test func startupNamesThePortsInUse() throws {
+    let sandbox = Sandbox()
+    var taken: [Int32] = []
+    defer { taken.forEach { close($0) } }
+    for port in [8080, 9102] {
+      let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_port = in_port_t(UInt16(port).bigEndian)
+      address.sin_addr.s_addr = inet_addr("127.0.0.1")
+      let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      }
+      try #require(bound == 0 && listen(descriptor, 1) == 0, "port \(port) is not free for the test")
+      taken.append(descriptor)
+    }
+    let startup = try sandbox.script("startup.sh", ["--no-build", "--no-monitor"])
+    #expect(startup.status != 0, "\(startup.output)")
+    #expect(startup.output.contains("proxy: port 8080 is already in use"), "\(startup.output)")
+    #expect(startup.output.contains("sample_hello: port 9102 is already in use"), "\(startup.output)")
+    #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/runtime/manager.json"), "a manager was started")
+  }
+
   @Test func monitorModeStopsThePoolOnSIGINT() throws {
     let sandbox = Sandbox()
     let monitor = try Sandbox.Background(["start", "--monitor", "--config", Self.demoConfig], sandbox: sandbox, name: "monitor")
     #expect(RuntimeWaits.eventually(timeout: 30) { monitor.text.contains("monitoring pool cgipool") }, "\(monitor.text)")
     // A change the monitor must report: kill a worker, systemd restarts it.
-    let worker = try sandbox.statusJSON().first { $0["process"] as? String == "sample_hello" }
+    let worker = try sandbox.statusJSON().first { $0["process"] as? String == "sample_hello@1" }
     kill(pid_t(try #require(worker?["mainPID"] as? Int)), SIGKILL)
     #expect(
-      RuntimeWaits.eventually(timeout: 15) { monitor.text.contains("sample_hello: restarted by systemd (restart 1)") },
+      RuntimeWaits.eventually(timeout: 15) { monitor.text.contains("sample_hello@1: restarted by systemd (restart 1)") },
       "\(monitor.text)")
 
     let status = monitor.interrupt()
@@ -179,7 +204,7 @@ import Testing
     let data = try #require(FileManager.default.contents(atPath: managerFile), "\(monitor.text)")
     let managerPID = Int32(try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["pid"] as? Int))
     let pids = try sandbox.statusJSON().compactMap { $0["mainPID"] as? Int }.filter { $0 > 0 }.map(Int32.init)
-    #expect(pids.count == 4, "\(pids)")
+    #expect(pids.count == 6, "\(pids)")
 
     let status = monitor.interrupt(signal)
     let text = monitor.text
@@ -208,7 +233,7 @@ import Testing
     let status = try sandbox.cgipool(["status"])
     #expect(status.status == 4, "\(status)")
     #expect(status.stdout.contains("run UNSUPERVISED"), "\(status)")
-    for process in ["sample_hello", "sample_time", "pool_manager", "proxy"] {
+    for process in ["sample_hello@1", "sample_hello@2", "sample_time@1", "sample_time@2", "pool_manager", "proxy"] {
       #expect(status.stdout.contains("\n\(process) "), "\(process) not listed: \(status)")
     }
     let shutdown = try sandbox.script("shutdown.sh", [])

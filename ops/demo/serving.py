@@ -118,6 +118,11 @@ class DrainingServerMixin(InheritedSocketMixin):
       if self._in_flight == 0:
         self._idle.notify_all()
 
+  def in_flight(self):
+    """Requests being answered now."""
+    with self._idle:
+      return self._in_flight
+
   def wait_idle(self, timeout):
     """True once no request is in flight, False when `timeout` seconds passed first."""
     deadline = time.monotonic() + timeout
@@ -266,7 +271,8 @@ def serve_until_signalled(server, name, drain=DEFAULT_DRAIN, health=None):
     health.server_close()
   # shutdown() returns once serve_forever has stopped accepting; handler threads go on.
   server.shutdown()
-  log(name, "stopping: draining requests in flight")
+  in_flight = server.in_flight()
+  log(name, f"stopping: draining {in_flight} request{'' if in_flight == 1 else 's'} in flight")
   if not server.wait_idle(drain):
     log(name, f"stopping: requests still in flight after {drain:g}s, closing anyway")
   server.server_close()

@@ -351,7 +351,7 @@ class LifecycleTests(InFlightHelpers, unittest.TestCase):
           self.assertGreater(len(targets), 1, "the CGI script should be running")
         for pid in targets:
           os.kill(pid, signal.SIGTERM)
-        self.wait_for_log(stopped, "draining")
+        self.wait_for_log(stopped, "draining 1 request in flight")
         request["thread"].join(DEADLINE)
         self.assertNotIn("error", request, self.services.log(stopped))
         status, _, body = request["answer"]

@@ -5,8 +5,8 @@ import Testing
 /// `cgipool install`/`uninstall` and the generator on a real systemd booted as PID 1 (the
 /// testbed container): systemctl and journalctl on the installed units, restarts, reboots.
 ///
-/// `demoPoolInstalledAsUnitFiles` runs the demo pool, whose ports (8080, 8001, 9001, 9002) the
-/// container shares with the host, so it takes `.demoPorts`. The other tests use free ports.
+/// `demoPoolInstalledAsUnitFiles` runs the demo pool, whose ports (8080, 8001, 9001, 9002 and
+/// their health ports) the container shares with the host, so it takes `.demoPorts`. The other tests use free ports.
 @Suite(.enabled(if: BootedSystemd.enabled), .serialized) struct BootedInstallTests {
   static let root = CgiPoolBinary.packageRoot.path
 
@@ -78,24 +78,24 @@ import Testing
       let status = try box.run(["/usr/local/bin/cgipool", "status", "--config", config])
       #expect(up, "\(status)")
       #expect(status.stdout.contains("pool cgipool on system manager"), "\(status)")
-      #expect(status.stdout.contains("4/4 active, 1 finished (restart_policy no)"), "\(status)")
+      #expect(status.stdout.contains("6/6 active, 1 finished (restart_policy no)"), "\(status)")
       let hello = try HostCommand.run(["/usr/bin/curl", "-s", "-m", "5", "http://127.0.0.1:8080/cgi-bin/hello.cgi?name=booted"])
       #expect(hello.stdout == "Hello, booted!\n", "\(hello)")
-      let journal = try box.run(["journalctl", "--no-pager", "-o", "cat", "-u", "cgipool-sample_hello.service"])
-      #expect(journal.stdout.contains("healthy: port 127.0.0.1:9001: accepting connections"), "\(journal)")
+      let journal = try box.run(["journalctl", "--no-pager", "-o", "cat", "-u", "cgipool-sample_hello@1.service"])
+      #expect(journal.stdout.contains("healthy: http http://127.0.0.1:9101/health: HTTP 200"), "\(journal)")
       #expect(journal.stdout.contains("sample_hello listening on"), "\(journal)")
       // The demo runs `strict` (and its health unit the `default` set): the booted system manager
       // applied the hardening, as the kernel sees it, and the pool still serves (above).
       let hardened = try box.run([
         "systemctl", "show", "-p", "ProtectSystem", "-p", "NoNewPrivileges", "-p", "PrivateUsers", "-p", "ProtectProc",
-        "-p", "CapabilityBoundingSet", "cgipool-sample_hello.service",
+        "-p", "CapabilityBoundingSet", "cgipool-sample_hello@1.service",
       ])
       #expect(hardened.stdout.contains("ProtectSystem=strict\n"), "\(hardened)")
       #expect(hardened.stdout.contains("NoNewPrivileges=yes\n"), "\(hardened)")
       #expect(hardened.stdout.contains("PrivateUsers=yes\n"), "\(hardened)")
       #expect(hardened.stdout.contains("ProtectProc=invisible\n"), "\(hardened)")
       #expect(hardened.stdout.contains("CapabilityBoundingSet=\n"), "\(hardened)")
-      let helloPID = try box.run(["systemctl", "show", "-P", "MainPID", "cgipool-sample_hello.service"]).stdout
+      let helloPID = try box.run(["systemctl", "show", "-P", "MainPID", "cgipool-sample_hello@1.service"]).stdout
         .trimmingCharacters(in: .whitespacesAndNewlines)
       let kernel = try box.shell("grep -E '^(NoNewPrivs|Seccomp|CapBnd|CapEff):' /proc/\(helloPID)/status")
       #expect(kernel.stdout.contains("NoNewPrivs:\t1"), "\(kernel)")
@@ -170,13 +170,13 @@ import Testing
       let startup = try box.run(["env", "CGIPOOL=\(cgipool)", "CGI_POOL_CLEANUP=yes", root + "/ops/startup.sh", "--no-build", "--no-monitor"])
       #expect(startup.status == 0, "\(startup)")
       #expect(startup.stdout.contains("on system manager"), "\(startup)")
-      #expect(startup.stdout.contains("5/5 processes up"), "\(startup)")
+      #expect(startup.stdout.contains("7/7 processes up"), "\(startup)")
       let hello = try HostCommand.run(["/usr/bin/curl", "-s", "-m", "5", "http://127.0.0.1:8080/cgi-bin/hello.cgi?name=ops"])
       #expect(hello.stdout == "Hello, ops!\n", "\(hello)")
       let status = try box.run(make + ["status"])
       #expect(status.status == 0, "\(status)")
       #expect(status.stdout.contains("pool cgipool on system manager"), "\(status)")
-      #expect(status.stdout.contains("4/4 active, 1 finished (restart_policy no)"), "\(status)")
+      #expect(status.stdout.contains("6/6 active, 1 finished (restart_policy no)"), "\(status)")
       let journal = try box.run(["journalctl", "--no-pager", "-o", "cat", "-u", "cgipool-proxy.service"])
       #expect(journal.stdout.contains("healthy: http"), "\(journal)")
 
