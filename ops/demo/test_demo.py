@@ -32,6 +32,18 @@ def free_port():
     return probe.getsockname()[1]
 
 
+def free_ports(count):
+  """`count` different free ports: each stays bound until all are chosen, so none comes twice."""
+  probes = [socket.socket() for _ in range(count)]
+  try:
+    for probe in probes:
+      probe.bind(("127.0.0.1", 0))
+    return [probe.getsockname()[1] for probe in probes]
+  finally:
+    for probe in probes:
+      probe.close()
+
+
 def fetch(url, method="GET", data=None, timeout=10):
   """(status, headers, body) for url; HTTP errors are answers too."""
   request = urllib.request.Request(url, method=method, data=data)
@@ -471,8 +483,8 @@ class HealthPortTests(InFlightHelpers, unittest.TestCase):
   def test_worker_on_an_inherited_socket_answers_health_on_its_own_port(self):
     listener, port = held_socket()
     self.addCleanup(listener.close)
-    health = free_port()
-    self.services.start_with_socket("worker", "workers/sample_hello_cgi.py", listener, "--port", str(free_port()),
+    health, unused = free_ports(2)
+    self.services.start_with_socket("worker", "workers/sample_hello_cgi.py", listener, "--port", str(unused),
                                     "--health-port", str(health), "--cgi-dir", self.slow_cgi_dir(2))
     listener.close()
     self.services.wait_healthy("worker", f"http://127.0.0.1:{health}/health")
@@ -500,7 +512,8 @@ class HealthPortTests(InFlightHelpers, unittest.TestCase):
     self.assertEqual(self.services.processes["worker"].wait(DEADLINE), 0, self.services.log("worker"))
 
   def test_manager_and_proxy_answer_their_own_health_on_the_health_port(self):
-    ports = {name: free_port() for name in ("worker", "manager", "manager_health", "proxy", "proxy_health")}
+    names = ("worker", "manager", "manager_health", "proxy", "proxy_health")
+    ports = dict(zip(names, free_ports(len(names))))
     self.services.start("worker", "workers/sample_hello_cgi.py", "--port", str(ports["worker"]))
     self.services.wait_healthy("worker", f"http://127.0.0.1:{ports['worker']}/health")
     self.services.start("manager", "pool/manager.py", "--port", str(ports["manager"]), "--interval", "0.3",
