@@ -122,11 +122,14 @@ import Testing
     #expect(status.status == 0, "\(status)")
     #expect(status.stdout.contains("6/6 active, 1 finished (restart_policy no)"), "\(status)")
 
-    // The worker that answered logged the request.
+    // The worker that answered logged the request: one of its replicas, each with its own log.
     let worker = answer.contains("X-CGI-Worker: sample_hello") ? "sample_hello" : "sample_time"
-    let logs = try sandbox.cgipool(["logs", worker, "-n", "20"])
-    #expect(logs.status == 0, "\(logs)")
-    #expect(logs.stdout.contains("GET /cgi-bin/hello.cgi?name=ops"), "\(logs)")
+    let logs = try ["@1", "@2"].map { try sandbox.cgipool(["logs", worker + $0, "-n", "20"]) }
+    #expect(logs.allSatisfy { $0.status == 0 }, "\(logs)")
+    #expect(logs.filter { $0.stdout.contains("GET /cgi-bin/hello.cgi?name=ops") }.count == 1, "\(logs)")
+    // The group's name alone says which instances to name.
+    let group = try sandbox.cgipool(["logs", worker])
+    #expect(group.status != 0 && group.stderr.contains("\(worker) runs as 2 instances"), "\(group)")
 
     // A worker killed by hand is restarted by systemd (on-failure: SIGKILL is a failure).
     let before = try sandbox.statusJSON().first { $0["process"] as? String == "sample_time@1" }

@@ -4,6 +4,7 @@ Run from the repository root: python3 -m unittest ops/demo/test_demo.py
 Standard library only.
 """
 
+import http.server
 import json
 import os
 import shutil
@@ -315,6 +316,54 @@ class InFlightHelpers:
       found += children
       queue += children
     return found
+
+
+class LaggingManagerTests(unittest.TestCase):
+  """The manager's view can lag behind a worker that serves (a check that waited while a replica
+  restarted behind a held socket timed out): with no worker known healthy, the proxy still tries
+  the known ones, and answers 503 only when every one refuses."""
+
+  class HealthFailsServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+  class HealthFailsHandler(http.server.BaseHTTPRequestHandler):
+    """A worker whose /health fails while it answers everything else."""
+    protocol_version = "HTTP/1.0"
+
+    def do_GET(self):
+      status, body = (503, b"not ready\n") if self.path == "/health" else (200, b"served anyway\n")
+      self.send_response(status)
+      self.send_header("Content-Length", str(len(body)))
+      self.end_headers()
+      self.wfile.write(body)
+
+    def log_message(self, format, *args):
+      pass
+
+  def setUp(self):
+    self.services = Services("lagging")
+    self.addCleanup(self.services.stop_all)
+
+  def test_proxy_tries_known_workers_when_none_is_healthy(self):
+    worker = self.HealthFailsServer(("127.0.0.1", 0), self.HealthFailsHandler)
+    threading.Thread(target=worker.serve_forever, daemon=True).start()
+    self.addCleanup(worker.server_close)
+    worker_port = worker.server_address[1]
+    manager, proxy = free_ports(2)
+    self.services.start("manager", "pool/manager.py", "--port", str(manager), "--interval", "0.3",
+                        "--worker", f"w=http://127.0.0.1:{worker_port}")
+    self.services.wait_healthy("manager", f"http://127.0.0.1:{manager}/health")
+    self.assertEqual(json.loads(fetch(f"http://127.0.0.1:{manager}/workers")[2]), [
+      {"name": "w", "url": f"http://127.0.0.1:{worker_port}", "healthy": False}])
+    self.services.start("proxy", "proxy/proxy.py", "--port", str(proxy), "--manager", f"http://127.0.0.1:{manager}",
+                        "--refresh", "0.2")
+    self.services.wait_healthy("proxy", f"http://127.0.0.1:{proxy}/health")
+    status, headers, body = fetch(f"http://127.0.0.1:{proxy}/anything")
+    self.assertEqual((status, headers["X-CGI-Worker"], body), (200, "w", "served anyway\n"))
+    # Gone for real: the connection is refused, and that is a 503.
+    worker.shutdown()
+    worker.server_close()
+    self.assertEqual(fetch(f"http://127.0.0.1:{proxy}/anything")[0], 503)
 
 
 class LifecycleTests(InFlightHelpers, unittest.TestCase):

@@ -3,12 +3,14 @@
 
 It asks the pool manager (GET <manager>/workers) which workers exist and which are healthy,
 caching the answer for --refresh seconds, and forwards each request (method, path, query,
-headers, body) to the next healthy worker. Every forwarded response carries
-`X-CGI-Worker: <name>`. A worker that refuses the connection is skipped and the next one tried.
+headers, body) to the next healthy worker (to the next known one when none is healthy). Every
+forwarded response carries `X-CGI-Worker: <name>`. A worker that refuses the connection is skipped
+and the next one tried.
 
 Routes:
   GET /health  200 when the manager answers its /health, else 503 (the proxy's own route).
-  anything else  forwarded to a worker; 503 when no worker is healthy, 502 when none answers.
+  anything else  forwarded to a worker; 503 when no worker is known or every one refuses, 502
+                 when one failed after the request was sent.
 
 Usage: python3 proxy/proxy.py --port 8080 --manager http://127.0.0.1:8001 [--host 127.0.0.1]
 Standard library only; Python 3.11.
@@ -61,7 +63,8 @@ class WorkerDirectory:
                   key=lambda w: w["name"])
 
   def healthy_in_turn(self):
-    """The healthy workers, rotated so each call starts one further (round robin)."""
+    """The healthy workers, rotated so each call starts one further (round robin); when the
+    manager knows none healthy, every known worker, in turn (see `forward`)."""
     with self.lock:
       stale = self.fetched_at is None or time.monotonic() - self.fetched_at >= self.refresh
     if stale:
@@ -73,7 +76,7 @@ class WorkerDirectory:
         # Keep routing with the last known list: a manager restart should not stop traffic.
         log(f"manager unreachable, using last known workers: {getattr(error, 'reason', error)}", sys.stderr)
     with self.lock:
-      healthy = [w for w in self.workers if w.get("healthy")]
+      healthy = [w for w in self.workers if w.get("healthy")] or list(self.workers)
       if not healthy:
         return []
       start = self.next_index % len(healthy)
@@ -161,9 +164,13 @@ class ProxyHandler(serving.DrainingHandlerMixin, http.server.BaseHTTPRequestHand
     return headers
 
   def forward(self, body):
+    # When the manager knows no worker healthy, the known ones are still tried: its view can lag
+    # (a check that waited while a replica restarted behind a held socket timed out), and a worker
+    # that really is down refuses the connection, which is skipped like any refusal.
     workers = self.server.directory.healthy_in_turn()
     if not workers:
       return self.reply(503, b"no healthy CGI worker\n", "text/plain")
+    refused = 0
     split = urllib.parse.urlsplit(self.path)
     target = split.path + (f"?{split.query}" if split.query else "")
     headers = self.forward_headers(body)
@@ -176,6 +183,7 @@ class ProxyHandler(serving.DrainingHandlerMixin, http.server.BaseHTTPRequestHand
         # Nothing was sent yet, so trying the next worker is safe for any method.
         self.log_error("worker %s refused: %s", worker["name"], error)
         connection.close()
+        refused += 1
         continue
       try:
         connection.putrequest(self.command, url.path.rstrip("/") + target, skip_host=True, skip_accept_encoding=True)
@@ -202,6 +210,8 @@ class ProxyHandler(serving.DrainingHandlerMixin, http.server.BaseHTTPRequestHand
       if self.command != "HEAD":
         self.wfile.write(content)
       return
+    if refused == len(workers):
+      return self.reply(503, b"no healthy CGI worker\n", "text/plain")
     return self.reply(502, b"no CGI worker answered\n", "text/plain")
 
   def reply(self, status, body, content_type):
