@@ -40,8 +40,10 @@ struct Gate: ParsableCommand {
     let units = gate.requirements.map(\.unit)
     let deadline = Date().addingTimeInterval(timeout)
     do {
-      // Units generated for the system manager carry no address; user managers are reached through their bus.
-      let endpoint = busAddress.map(ManagerEndpoint.explicit) ?? (getuid() == 0 ? .system : .user)
+      // Units compiled for the system manager or a user manager carry no address: ask which runs
+      // us, as the health unit does (root's own user manager sets MANAGERPID; uid 0 alone would
+      // send the gate to the system manager, which does not have the units).
+      let endpoint = busAddress.map(ManagerEndpoint.explicit) ?? .runningThisService()
       let manager = BusSystemdManager(manager: try endpoint.connect(), description: "\(endpoint)")
       var lastWait = ""
       while true {
