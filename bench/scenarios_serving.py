@@ -181,9 +181,9 @@ def cgipool_env():
 
   With XDG_RUNTIME_DIR pointing at the private manager's runtime folder (what systemctl --user
   needs), cgipool's automatic choice takes that manager for "the user manager" and compiles the
-  units without a bus address; `cgipool gate` (the dependency check, ExecCondition=+, run as
-  root) then asks the system bus and fails, so every dependent is skipped. Without the variable
-  cgipool finds its private manager through CGIPOOL_RUNTIME_DIR and writes its address.
+  units without a bus address (before 6a11660, `cgipool gate` run as root then asked the system
+  bus and every dependent was skipped). Without the variable cgipool finds its private manager
+  through CGIPOOL_RUNTIME_DIR and compiles its address in: the set-up the pool is meant to run in.
   """
   result = env()
   result.pop("XDG_RUNTIME_DIR", None)
