@@ -108,6 +108,15 @@ class DrainingServerMixin(InheritedSocketMixin):
     self._in_flight = 0
     self._idle = threading.Condition()
 
+  def get_request(self):
+    # Counted from the accept, not from the parsed request line: a stop right after the accept
+    # would otherwise find nothing in flight and close a connection whose request was on its way
+    # (the proxy answered a 502 during a rolling restart). The handler uncounts it once its first
+    # request is read (`DrainingHandlerMixin`).
+    request = super().get_request()
+    self.request_began()
+    return request
+
   def request_began(self):
     with self._idle:
       self._in_flight += 1
@@ -136,13 +145,36 @@ class DrainingServerMixin(InheritedSocketMixin):
 
 
 class DrainingHandlerMixin:
-  """Reports each parsed request to the server, and closes keep-alive connections while draining."""
+  """Reports each parsed request to the server, and closes keep-alive connections while draining.
+
+  The server counts a connection from its accept until its first request has been read (or the
+  client closed it): an idle keep-alive connection does not hold a stop back.
+  """
+
+  def setup(self):
+    super().setup()
+    self._accepted = True
+
+  def finish(self):
+    try:
+      super().finish()
+    finally:
+      self._release_accept()
+
+  def _release_accept(self):
+    if getattr(self, "_accepted", False):
+      self._accepted = False
+      self.server.request_ended()
 
   def parse_request(self):
     parsed = super().parse_request()
     if parsed:
       self._counted = True
-      self.server.request_began()
+      if getattr(self, "_accepted", False):
+        # The connection's count from its accept now stands for its first request.
+        self._accepted = False
+      else:
+        self.server.request_began()
     return parsed
 
   def handle_one_request(self):
@@ -152,6 +184,7 @@ class DrainingHandlerMixin:
     finally:
       if self._counted:
         self.server.request_ended()
+      self._release_accept()
       if self.server.draining:
         self.close_connection = True
 

@@ -420,6 +420,25 @@ class LifecycleTests(InFlightHelpers, unittest.TestCase):
         # It exits by itself once drained: no second signal.
         self.assertEqual(self.services.processes[stopped].wait(DEADLINE), 0, self.services.log(stopped))
 
+  def test_sigterm_waits_for_a_connection_accepted_before_its_request(self):
+    """A connection the worker accepted just before the stop is answered, not cut: its request
+    was on its way (with a socket held by systemd, clients connect at any moment of a restart)."""
+    worker_port = free_port()
+    self.services.start("worker", "workers/sample_hello_cgi.py", "--port", str(worker_port))
+    self.services.wait_healthy("worker", f"http://127.0.0.1:{worker_port}/health")
+    client = socket.create_connection(("127.0.0.1", worker_port), timeout=DEADLINE)
+    self.addCleanup(client.close)
+    # Accepted by now: the server accepts as soon as the connection is queued.
+    time.sleep(0.5)
+    os.kill(self.services.processes["worker"].pid, signal.SIGTERM)
+    self.wait_for_log("worker", "draining 1 request in flight")
+    client.sendall(b"GET /cgi-bin/hello.cgi?name=late HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    answer = b""
+    while chunk := client.recv(65536):
+      answer += chunk
+    self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer[:200])
+    self.assertEqual(self.services.processes["worker"].wait(DEADLINE), 0, self.services.log("worker"))
+
   def test_proxy_health_fails_without_manager(self):
     proxy_port = free_port()
     self.services.start("proxy", "proxy/proxy.py", "--port", str(proxy_port), "--manager", f"http://127.0.0.1:{free_port()}")
