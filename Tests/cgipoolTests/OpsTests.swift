@@ -159,6 +159,10 @@ import Testing
     defer { taken.forEach { close($0) } }
     for port in [8080, 9102] {
       let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      // A test before this one leaves the demo's ports in TIME_WAIT; without SO_REUSEADDR the
+      // bind fails on those, while a port something listens on is refused either way.
+      var reuse: Int32 = 1
+      setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
       var address = sockaddr_in()
       address.sin_family = sa_family_t(AF_INET)
       address.sin_port = in_port_t(UInt16(port).bigEndian)
