@@ -20,7 +20,7 @@ import Testing
           "env": {"LABEL": "\(label)"}, \(envFile ? #""env_file": "w.env","# : "")
           \(listen.map { #""listen": "127.0.0.1:\#($0)","# } ?? "")
           "restart_delay": 0.1, "stop_timeout": 5,
-          "health_check": {"type": "command", "target": "test -s ready-{replica}", "timeout": 5, "interval": 60}},
+          "health_check": {"type": "command", "target": "test \\"$(cat ready-{replica} 2>/dev/null)\\" = \\"$MAINPID\\"", "timeout": 5, "interval": 60}},
         "front": {"command": ["/bin/sleep", "300"], "depends_on": ["w"]}
       }}
       """

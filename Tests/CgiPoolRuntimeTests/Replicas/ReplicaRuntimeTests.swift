@@ -12,7 +12,9 @@ import UnitCompiler
 /// stop that leaves nothing in `/proc`.
 @Suite(.enabled(if: PrivateManagerFixture.enabled)) struct ReplicaRuntimeTests {
   /// Each instance writes its shell's PID (its main PID) to `ready-<i>` once up and removes it
-  /// on SIGTERM; its health check waits for that file, so "healthy" means "this run is up".
+  /// on SIGTERM; its health check waits for that file to name the unit's main PID (`$MAINPID`),
+  /// so "healthy" means "this run is up". (A shell stopped while its `wait` returns can exit
+  /// without running its trap: a file the last run left must not count.)
   /// It refuses to start while `fail-<i>` exists.
   static func pool(name: String, replicas: Int) -> String {
     let script =
@@ -23,7 +25,7 @@ import UnitCompiler
         "w": {"command": ["/bin/sh", "-c", \(RuntimeHarness.quote(script))], "replicas": \(replicas),
           "env": {"SLOT": "{replica0:02}", "LABEL": "w {replica} of \(replicas)"},
           "restart_delay": 0.1, "stop_timeout": 5,
-          "health_check": {"type": "command", "target": "test -s ready-{replica}", "timeout": 5, "interval": 60}},
+          "health_check": {"type": "command", "target": "test \\"$(cat ready-{replica} 2>/dev/null)\\" = \\"$MAINPID\\"", "timeout": 5, "interval": 60}},
         "front": {"command": ["/bin/sleep", "300"], "depends_on": ["w"]}
       }}
       """
