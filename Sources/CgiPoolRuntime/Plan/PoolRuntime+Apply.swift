@@ -51,7 +51,7 @@ extension PoolRuntime {
       rolling(instance)
       let entry = entries[instance]!
       let step = try restartTogether(
-        [instance], keepingSockets: !entry.needsNewDefinition, replacingSockets: entry.needsNewDefinition,
+        [instance], replacingSockets: entry.needsNewDefinition,
         startingDependents: !entry.needsNewDefinition, stopped: stopped, progress: progress)
       report.start.results += step.start.results
       done.formUnion(step.start.results.map(\.process))

@@ -103,16 +103,16 @@ extension PoolRuntime {
   /// Stops `requested` (and their `restart: true` dependents) and starts them again.
   ///
   /// By default the sockets stay: connections wait in their backlogs while the processes
-  /// restart. `replacingSockets` stops every socket of `requested` that is loaded (one the
-  /// config no longer has too), so that the services and sockets are made anew from the config.
+  /// restart. `replacingSockets` stops them instead, every socket of `requested` that is loaded
+  /// (one the config no longer has too), so that the services and sockets are made anew from the config.
   /// Without `startingDependents` only `requested` start again: their stopped dependents wait
   /// for the caller.
   func restartTogether(
-    _ requested: [String], keepingSockets: Bool = true, replacingSockets: Bool = false, startingDependents: Bool = true,
+    _ requested: [String], replacingSockets: Bool = false, startingDependents: Bool = true,
     stopped: (StopReport) -> Void, progress: (StartEvent) -> Void
   ) throws(SystemdError) -> RestartReport {
     let affected = startingDependents ? withRestartingDependents(requested) : requested
-    let stopReport = try stop(requested, dependents: false, keepingSockets: keepingSockets)
+    let stopReport = try stop(requested, dependents: false, keepingSockets: !replacingSockets)
     stopped(stopReport)
     if replacingSockets { try stopUnits(requested.map(names.socket)) }
     let started = try start(affected, progress: progress)
