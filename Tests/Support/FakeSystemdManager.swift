@@ -96,8 +96,9 @@ public final class FakeSystemdManager: SystemdManaging {
     return enqueue(name, isStart: true)
   }
 
-  public func stopUnit(_ name: String) throws(SystemdError) -> String? {
-    calls.append("StopUnit \(name)")
+  /// Stops `name` only: the fake models no stop propagation, so `alone` changes nothing but the call's record.
+  public func stopUnit(_ name: String, alone: Bool) throws(SystemdError) -> String? {
+    calls.append("StopUnit \(name)" + (alone ? " alone" : ""))
     guard states[name] != nil else { return nil }
     // A stop replaces the unit's pending start (mode replace): that start job ends canceled.
     queue.removeAll { $0.unit == name && $0.isStart }

@@ -420,6 +420,31 @@ class LifecycleTests(InFlightHelpers, unittest.TestCase):
         # It exits by itself once drained: no second signal.
         self.assertEqual(self.services.processes[stopped].wait(DEADLINE), 0, self.services.log(stopped))
 
+  def test_a_cgi_script_is_safe_from_the_stop_signal_from_its_fork(self):
+    """A script starts with SIGTERM blocked as well as ignored: a stop that signals the whole unit
+    between the fork and the shell's `trap "" TERM` must not kill a request in flight (it did,
+    as a 502, during rolling restarts under load)."""
+    folder = tempfile.mkdtemp(prefix="cgipool-demo-signals-")
+    self.addCleanup(shutil.rmtree, folder, True)
+    path = os.path.join(folder, "signals.cgi")
+    # Python, not sh: a shell unblocks signals while it waits for a command it runs.
+    with open(path, "w") as script:
+      script.write(f"#!{sys.executable}\n"
+                   "print('Content-Type: text/plain\\n')\n"
+                   "print(''.join(line for line in open('/proc/self/status') if line.startswith(('SigBlk:', 'SigIgn:'))))\n")
+    os.chmod(path, 0o755)
+    port = free_port()
+    self.services.start("worker", "workers/sample_hello_cgi.py", "--port", str(port), "--cgi-dir", folder)
+    self.services.wait_healthy("worker", f"http://127.0.0.1:{port}/health")
+    status, _, body = fetch(f"http://127.0.0.1:{port}/cgi-bin/signals.cgi")
+    self.assertEqual(status, 200, body)
+    masks = dict(line.split(":\t") for line in body.splitlines() if line)
+    term = 1 << (signal.SIGTERM - 1)
+    self.assertTrue(int(masks["SigBlk"], 16) & term, body)
+    self.assertTrue(int(masks["SigIgn"], 16) & term, body)
+    # Only the thread that started the script blocked it: the worker still hears its stop.
+    self.assertEqual(self.services.stop("worker"), 0, self.services.log("worker"))
+
   def test_sigterm_waits_for_a_connection_accepted_before_its_request(self):
     """A connection the worker accepted just before the stop is answered, not cut: its request
     was on its way (with a socket held by systemd, clients connect at any moment of a restart)."""

@@ -43,16 +43,19 @@ extension PoolRuntime {
       $0.action == .change && !$0.needsNewDefinition && !rolled.contains($0.process) && !takenDown.contains($0.process)
     }.map(\.process)
     if !reread.isEmpty {
-      let step = try restartTogether(reread, stopped: stopped, progress: progress)
+      let step = try restartInTurn(reread, stopped: stopped, progress: progress, rolling: { _ in })
       report.start.results += step.start.results
       done.formUnion(step.start.results.map(\.process))
     }
     for (index, instance) in plan.rolling.enumerated() {
       rolling(instance)
       let entry = entries[instance]!
-      let step = try restartTogether(
-        [instance], replacingSockets: entry.needsNewDefinition,
-        startingDependents: !entry.needsNewDefinition, stopped: stopped, progress: progress)
+      // A new definition's dependents were stopped above and start after the roll; an edited
+      // env file restarts the instance in place, with its `restart: true` dependents.
+      let step =
+        entry.needsNewDefinition
+        ? try restartAlone(instance, replacingSocket: true, stopped: stopped, progress: progress)
+        : try restartInTurn([instance], stopped: stopped, progress: progress, rolling: { _ in })
       report.start.results += step.start.results
       done.formUnion(step.start.results.map(\.process))
       if !step.start.succeeded {

@@ -12,8 +12,10 @@ extension PoolRuntime {
   /// When `forceWhen` answers true during the graceful wait (a second Ctrl+C), what is
   /// left is killed at once.
   ///
-  /// With `dependents` false only `requested` get stop jobs (`cgipool restart NAME`); systemd
-  /// still stops the processes that are `PartOf=` one of them (`restart: true`).
+  /// With `dependents` false only `requested` stop (a process of `cgipool restart`, a replica
+  /// removed by `scale`): their stop jobs do not propagate (mode `ignore-requirements`), so even
+  /// the processes `PartOf=` one of them (`restart: true`) keep running; `restart` restarts
+  /// those itself, once their dependency is back.
   ///
   /// A process's socket (`listen`) stops with it, unless `keepingSockets` (a restart): then it
   /// keeps listening and connections wait in its backlog for the process to come back. A
@@ -23,7 +25,8 @@ extension PoolRuntime {
     _ requested: [String] = [], force: Bool = false, timeout: Double? = nil, dependents: Bool = true,
     keepingSockets: Bool = false, forceWhen: () -> Bool = { false }
   ) throws(SystemdError) -> StopReport {
-    let order = dependents || requested.isEmpty ? withDependents(requested) : withRestartingDependents(requested)
+    let alone = !dependents && !requested.isEmpty
+    let order = alone ? pool.topologicalOrder().filter(Set(pool.resolvingInstances(requested)).contains) : withDependents(requested)
     try manager.watchJobs()
     // What start recorded about these processes no longer describes them once they are stopped.
     earlyExits?.update(recording: [:], clearing: order)
@@ -62,7 +65,7 @@ extension PoolRuntime {
     }
     var jobs = Set<String>()
     for unit in units {
-      if let job = try manager.stopUnit(unit) { jobs.insert(job) }
+      if let job = try manager.stopUnit(unit, alone: alone) { jobs.insert(job) }
     }
     let limit = timeout ?? stopTimeout(for: order)
     var forced = force

@@ -67,9 +67,11 @@ public final class BusSystemdManager: SystemdManaging {
     try translate { () throws(BusError) in try manager.startUnit(name) }
   }
 
-  /// `StopUnit` with mode `replace`; `nil` when the unit is not loaded.
-  public func stopUnit(_ name: String) throws(SystemdError) -> String? {
-    try translate { () throws(BusError) in try manager.stopUnitIfLoaded(name) }
+  /// `StopUnit` with mode `replace`, or `ignore-requirements` when `alone`; `nil` when the unit is not loaded.
+  public func stopUnit(_ name: String, alone: Bool) throws(SystemdError) -> String? {
+    try translate { () throws(BusError) in
+      try manager.stopUnitIfLoaded(name, mode: alone ? .ignoreRequirements : .replace)
+    }
   }
 
   /// `KillUnit` to all of the unit's processes; a unit that is not loaded is not an error.

@@ -16,8 +16,11 @@ public protocol SystemdManaging: AnyObject {
   func startTransientUnit(_ unit: TransientUnit) throws(SystemdError) -> String
   /// Starts a loaded unit (`StartUnit`, mode `replace`); returns the job path.
   func startUnit(_ name: String) throws(SystemdError) -> String
-  /// Stops a unit (`StopUnit`, mode `replace`); returns the job path, `nil` when the unit is not loaded.
-  func stopUnit(_ name: String) throws(SystemdError) -> String?
+  /// Stops a unit (`StopUnit`); returns the job path, `nil` when the unit is not loaded.
+  ///
+  /// Mode `replace`, or with `alone` mode `ignore-requirements`: the stop then does not
+  /// propagate, so units `PartOf=` this one (`restart: true` dependents) keep running.
+  func stopUnit(_ name: String, alone: Bool) throws(SystemdError) -> String?
   /// Sends `signal` to the unit's processes (`KillUnit`, whom `all`).
   func killUnit(_ name: String, signal: Int32) throws(SystemdError)
   /// Clears a unit's failed state (`ResetFailedUnit`); a unit that is not loaded is not an error.
@@ -68,6 +71,11 @@ public protocol SystemdManaging: AnyObject {
 }
 
 extension SystemdManaging {
+  /// Stops a unit and, as systemd propagates the stop, the units `PartOf=` it (mode `replace`).
+  public func stopUnit(_ name: String) throws(SystemdError) -> String? {
+    try stopUnit(name, alone: false)
+  }
+
   /// No announcements, for managers that unload nothing behind the caller's back.
   public func lastAnnouncedState(_ name: String) throws(SystemdError) -> UnitState? { nil }
 

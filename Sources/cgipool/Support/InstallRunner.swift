@@ -266,7 +266,7 @@ enum InstallRunner {
   static func startInstalled(pool: String, layout: InstallLayout) throws {
     let file = FileManager.default.fileExists(atPath: layout.configCopy(pool: pool))
       ? layout.configCopy(pool: pool) : InstallLayout.generatorConfig(pool: pool)
-    var start = try Start.parse(["--config", file, layout.scope == .system ? "--system" : "--user"])
+    let start = try Start.parse(["--config", file, layout.scope == .system ? "--system" : "--user"])
     try start.run()
   }
 

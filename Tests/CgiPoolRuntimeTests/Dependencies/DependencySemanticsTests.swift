@@ -173,9 +173,13 @@ import UnitCompiler
       let bound = try state("i12-files-bound.service")?.mainPID ?? 0
       // A stop of the dependency stops only the restart: true dependent.
       _ = try context.manager.stopUnit("i12-files-base.service")
-      #expect(try RuntimeHarness.eventually(timeout: 10) { try state("i12-files-bound.service")?.isActive != true })
+      // Stopped means its process is gone too, not only that the unit left `active` (it is
+      // `deactivating` while its process handles SIGTERM).
+      #expect(
+        try RuntimeHarness.eventually(timeout: 10) {
+          try state("i12-files-bound.service")?.isActive != true && !RuntimeHarness.isAlive(bound)
+        })
       #expect(try state("i12-files-app.service")?.mainPID == app)
-      #expect(!RuntimeHarness.isAlive(bound))
       _ = try context.manager.stopUnit("i12-files.target")
     }
   }

@@ -13,12 +13,14 @@ import UnitCompiler
     func isDirectory(_ path: String) -> Bool { true }
   }
 
-  /// db <- api <- web, and a lone worker.
-  private func runtime(_ fake: FakeSystemdManager, command: [String] = ["/bin/app"]) throws -> PoolRuntime {
+  /// db <- api <- web, and a lone worker; with `apiFollowsDb` api depends on db with `restart: true`.
+  private func runtime(_ fake: FakeSystemdManager, command: [String] = ["/bin/app"], apiFollowsDb: Bool = false) throws -> PoolRuntime {
     let check = HealthCheck(kind: .port, target: "8080")
+    var api = ProcessSpec(name: "api", command: command, dependsOn: ["db"], healthCheck: check)
+    api.dependencies = [Dependency(process: "db", restart: apiFollowsDb)]
     let processes = [
       ProcessSpec(name: "db", command: command, restartPolicy: .no, healthCheck: check),
-      ProcessSpec(name: "api", command: command, dependsOn: ["db"], healthCheck: check),
+      api,
       ProcessSpec(name: "web", command: command, dependsOn: ["api"]),
       ProcessSpec(name: "worker", command: command, restartPolicy: .always),
     ]
@@ -96,5 +98,47 @@ import UnitCompiler
     // The job is described from the unit's state once the wait gives up: no real time is spent.
     #expect(clock.now - began < .seconds(5))
     #expect(results["worker"] == .failed("start job timeout, job timeout"))
+  }
+
+  /// The jobs a restart sent: stops and starts of the pool's units, in order.
+  private func jobs(_ fake: FakeSystemdManager, since index: Int) -> [String] {
+    fake.calls[index...].filter { $0.hasPrefix("StopUnit") || $0.hasPrefix("StartUnit") || $0.hasPrefix("StartTransientUnit i14fake-") }
+  }
+
+  /// A restart goes dependency first, one process at a time, each stopped alone: a dependent
+  /// that follows (`restart: true`) is stopped only once its dependency is back, and one that
+  /// does not follow is not touched.
+  @Test func aRestartGoesDependencyFirstOneProcessAtATime() throws {
+    let fake = FakeSystemdManager()
+    let runtime = try runtime(fake, apiFollowsDb: true)
+    _ = try runtime.start()
+    var before = fake.calls.count
+    let report = try runtime.restart(["db"])
+    #expect(report.start.results.map(\.process) == ["db", "api"], "\(report)")
+    #expect(report.start.succeeded && report.halted == nil)
+    #expect(
+      jobs(fake, since: before) == [
+        "StopUnit i14fake-db.service alone", "StartTransientUnit i14fake-db.service",
+        "StopUnit i14fake-api.service alone", "StartTransientUnit i14fake-api.service",
+      ])
+    // Named in any order, they restart in start order.
+    before = fake.calls.count
+    _ = try runtime.restart(["web", "worker", "db"])
+    let stops = jobs(fake, since: before).filter { $0.hasPrefix("StopUnit") }
+    #expect(stops.filter { !$0.contains("worker") } == ["StopUnit i14fake-db.service alone", "StopUnit i14fake-api.service alone", "StopUnit i14fake-web.service alone"])
+    #expect(stops.contains("StopUnit i14fake-worker.service alone"))
+  }
+
+  /// A process that does not come back ends the restart: what follows it keeps running.
+  @Test func aRestartStopsAtTheFirstProcessThatDoesNotComeBack() throws {
+    let fake = FakeSystemdManager()
+    let runtime = try runtime(fake, apiFollowsDb: true)
+    _ = try runtime.start()
+    fake.behaviours["i14fake-db.service"] = .init(start: .exits(status: 1))
+    let before = fake.calls.count
+    let report = try runtime.restart(["db"])
+    #expect(!report.start.succeeded && report.start.results.map(\.process) == ["db"], "\(report)")
+    #expect(!jobs(fake, since: before).contains { $0.contains("-api.service") })
+    #expect(fake.states["i14fake-api.service"]?.activeState == .active)
   }
 }

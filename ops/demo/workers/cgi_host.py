@@ -13,6 +13,7 @@ import argparse
 import http.server
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -166,15 +167,22 @@ class CgiHandler(DrainingHandlerMixin, http.server.BaseHTTPRequestHandler):
       return self.reply(413, b"request body too large\n", "text/plain")
     body = self.rfile.read(length) if length else b""
     env = self.cgi_environment(script, script_path, path_info, query, length)
+    # The script starts with SIGTERM blocked and then ignored (both kept across exec): systemd's
+    # stop sends SIGTERM to every process of the unit at once, and a script in flight must live to
+    # finish its answer while the worker drains. Ignoring alone left a window, from the fork to
+    # the shell's trap, where the stop killed the script (a 502 during a rolling restart under
+    # load); the mask is inherited at the fork, and a pending SIGTERM is dropped once ignored.
+    # Only this thread blocks it: the main thread still hears the stop. The worker still ends the
+    # script: CGI timeout, or stop_children at exit.
+    unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     try:
-      # The script starts with SIGTERM ignored (kept across exec): systemd's stop sends SIGTERM to
-      # every process of the unit at once, and a script in flight must live to finish its answer
-      # while the worker drains. The worker still ends it: CGI timeout, or stop_children at exit.
       child = subprocess.Popen(["/bin/sh", "-c", 'trap "" TERM; exec "$0"', script_path], cwd=self.server.cgi_dir, env=env,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as error:
       self.log_error("cannot run %s: %s", script, error)
       return self.reply(502, f"cannot run {script}: {error.strerror}\n".encode(), "text/plain")
+    finally:
+      signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
     with self.server.children_lock:
       self.server.children.add(child)
     try:
