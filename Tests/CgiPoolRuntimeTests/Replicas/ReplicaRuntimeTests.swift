@@ -16,7 +16,8 @@ import UnitCompiler
   /// so "healthy" means "this run is up". (A shell stopped while its `wait` returns can exit
   /// without running its trap: a file the last run left must not count.)
   /// It refuses to start while `fail-<i>` exists.
-  static func pool(name: String, replicas: Int) -> String {
+  /// With `frontFollows`, front depends on w with `restart: true`.
+  static func pool(name: String, replicas: Int, frontFollows: Bool = false) -> String {
     let script =
       "[ -f fail-{replica} ] && exit 3; trap 'rm -f ready-{replica}; exit 0' TERM; sleep 0.3; "
       + "echo $$ > ready-{replica}; sleep 300 & wait"
@@ -26,7 +27,7 @@ import UnitCompiler
           "env": {"SLOT": "{replica0:02}", "LABEL": "w {replica} of \(replicas)"},
           "restart_delay": 0.1, "stop_timeout": 5,
           "health_check": {"type": "command", "target": "test \\"$(cat ready-{replica} 2>/dev/null)\\" = \\"$MAINPID\\"", "timeout": 5, "interval": 60}},
-        "front": {"command": ["/bin/sleep", "300"], "depends_on": ["w"]}
+        "front": {"command": ["/bin/sleep", "300"], "depends_on": [\(frontFollows ? #"{"process": "w", "restart": true}"# : #""w""#)]}
       }}
       """
   }
@@ -157,6 +158,25 @@ import UnitCompiler
       #expect(now["w@3"] == old["w@3"], "the third keeps the old version")
       #expect(RuntimeHarness.isAlive(try #require(old["w@3"])))
       #expect(now["front"] == old["front"])
+    }
+  }
+
+  /// A `restart: true` dependent of a rolled group keeps running through the roll (each
+  /// instance stops alone) and restarts once, after the last instance is back.
+  @Test func aRestartingDependentRestartsOnceAfterTheRoll() throws {
+    try RuntimeHarness.withPool(Self.pool(name: "iR-rep-follow", replicas: 2, frontFollows: true)) { context in
+      #expect(try context.runtime.start().succeeded)
+      let old = try Self.pids(context.runtime)
+      var frontDuringRoll: [Int32?] = []
+      let report = try context.runtime.restart(["w"], rolling: { _ in
+        frontDuringRoll.append(try? Self.pids(context.runtime)["front"])
+      })
+      #expect(report.start.succeeded && report.halted == nil, "\(report)")
+      #expect(report.start.results.map(\.process) == ["w@1", "w@2", "front"], "\(report)")
+      #expect(frontDuringRoll == [old["front"], old["front"]], "front kept running while the instances rolled")
+      let now = try Self.pids(context.runtime)
+      for process in ["w@1", "w@2", "front"] { #expect(now[process] != nil && now[process] != old[process], "\(process): \(old) -> \(now)") }
+      #expect(!RuntimeHarness.isAlive(try #require(old["front"])))
     }
   }
 }
