@@ -20,6 +20,7 @@ a refused connection two or three times (as a receive, a length and an exception
 request failed when it got no 2xx answer (refused, reset, timed out, or a 5xx from the proxy).
 The latency percentiles are ab's (`-e`), over every request it made, failed ones included.
 """
+import fcntl
 import json
 import os
 import re
@@ -470,7 +471,24 @@ def summarize(rows):
   return result
 
 
+#: The test suite's machine lock for processes that match the demo's orphan patterns (the
+#: `.orphanScan` trait, Tests/Support/MachineLock.swift): held while the demo's programs run, so a
+#: test's "nothing left" scan does not count them and a test's real `cgipool cleanup` does not end them.
+ORPHAN_SCAN_LOCK = "/tmp/cgipool-orphan-scan.lock"
+
+
 def run_serving(runs, window=7.0, fault_at=0.5):
+  """Every scenario on every variant, `runs` times, holding the tests' orphan-scan lock."""
+  with open(ORPHAN_SCAN_LOCK, "a") as lock:
+    try:
+      fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+      log(f"serving: waiting for {ORPHAN_SCAN_LOCK} (a test that scans for orphans is running)")
+      fcntl.flock(lock, fcntl.LOCK_EX)
+    return serve_every_scenario(runs, window, fault_at)
+
+
+def serve_every_scenario(runs, window, fault_at):
   """Every scenario on every variant, `runs` times; the three pools run side by side throughout."""
   if shutil.which("ab") is None:
     return {"not_run": "ab (apache2-utils) is not installed; run ops/install-deps.sh"}

@@ -2,6 +2,7 @@
 it writes, and the report section. `python3 -m unittest bench/test_scenarios_serving.py` (needs ab
 for the test against a real server; about 3 s)."""
 import http.server
+import fcntl
 import json
 import os
 import shutil
@@ -125,6 +126,36 @@ class ReportTests(unittest.TestCase):
       self.assertIn(label, text)
     self.assertEqual(len(goals), 1)
     self.assertIn("Not run: x", "\n".join(report.section_serving({"not_run": "x"}, [])))
+
+
+
+class OrphanScanLockTests(unittest.TestCase):
+  def test_the_pools_run_only_while_the_tests_orphan_scan_lock_is_held(self):
+    """run_serving waits while a test holds the lock, and holds it while its pools run."""
+    ran = []
+
+    def fake_scenarios(runs, window, fault_at):
+      # Held by the bench now: a test's own try must fail.
+      with open(serving.ORPHAN_SCAN_LOCK, "a") as probe:
+        with self.assertRaises(BlockingIOError):
+          fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+      ran.append(time.monotonic())
+      return {"runs": runs}
+
+    original = serving.serve_every_scenario
+    serving.serve_every_scenario = fake_scenarios
+    self.addCleanup(setattr, serving, "serve_every_scenario", original)
+    with open(serving.ORPHAN_SCAN_LOCK, "a") as held:
+      fcntl.flock(held, fcntl.LOCK_EX)
+      results = []
+      thread = threading.Thread(target=lambda: results.append(serving.run_serving(2)))
+      thread.start()
+      time.sleep(0.5)
+      self.assertEqual(ran, [], "the pools ran while a test held the lock")
+      released = time.monotonic()
+    thread.join(10)
+    self.assertEqual(results, [{"runs": 2}])
+    self.assertGreaterEqual(ran[0], released)
 
 
 if __name__ == "__main__":
