@@ -77,8 +77,11 @@ import UnitCompiler
     }
   }
 
-  @Test func scaleUpIsHealthGatedAndScaleDownLeavesNothing() throws {
-    try RuntimeHarness.withPool(Self.pool(name: "iR-rep-scale", replicas: 2)) { context in
+  /// With `frontFollows` too: a dependent with `restart: true` (`PartOf=` each instance) keeps
+  /// running when instances are removed, as a plain one does (their stops do not propagate).
+  @Test(arguments: [false, true]) func scaleUpIsHealthGatedAndScaleDownLeavesNothing(frontFollows: Bool) throws {
+    let name = frontFollows ? "iR-rep-scalef" : "iR-rep-scale"
+    try RuntimeHarness.withPool(Self.pool(name: name, replicas: 2, frontFollows: frontFollows)) { context in
       #expect(try context.runtime.start().succeeded)
       let before = try Self.pids(context.runtime)
       let grown = try RuntimeHarness.runtime(for: context.runtime.pool.withReplicas(["w": 4]), like: context)
@@ -99,7 +102,7 @@ import UnitCompiler
       #expect(down.nothingLeft, "\(down)")
       for pid in removedPIDs { #expect(!RuntimeHarness.isAlive(pid), "pid \(pid) of a removed instance") }
       let left = PoolCensus.processes(
-        pool: "iR-rep-scale", units: Set(["w@2", "w@3", "w@4"].map(grown.names.service)))
+        pool: name, units: Set(["w@2", "w@3", "w@4"].map(grown.names.service)))
       #expect(left.isEmpty, "\(left)")
       #expect(RuntimeHarness.isAlive(try #require(after["w@1"])))
       #expect(RuntimeHarness.isAlive(try #require(after["front"])), "a dependent is not stopped by a scale down")
