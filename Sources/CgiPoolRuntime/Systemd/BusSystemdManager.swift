@@ -41,9 +41,11 @@ public final class BusSystemdManager: SystemdManaging {
   public func lastAnnouncedState(_ name: String) throws(SystemdError) -> UnitState? {
     let path = SystemdManager.unitPath(forName: name)
     // Signals that arrived during other calls wait in the queue until dispatched. The unit was
-    // asked for because it is gone: give the announcement of its end up to a second to arrive
-    // (the manager sends it just before it unloads the unit, but a loaded machine delays it).
-    let deadline = MonotonicClock.now() + 1
+    // asked for because it is gone: give the announcement of its end up to 3 s to arrive (the
+    // manager sends it just before it unloads the unit, but a loaded machine delays it: with
+    // 1 s, a daemonizing command was once reported as only "ended" under the full suite's load).
+    // Only a start whose process already ended waits here.
+    let deadline = MonotonicClock.now() + 3
     repeat {
       try processEvents(timeout: 0.05)
       if let properties = announced[path], properties["ExecMainExitTimestampMonotonic"]?.uint64Value ?? 0 > 0 {
