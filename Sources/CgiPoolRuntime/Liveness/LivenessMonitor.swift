@@ -15,7 +15,9 @@ import UnitCompiler
 /// and the cost is the checks' system calls, not a process start per check.
 ///
 /// A process is checked only while its unit is active, first `interval` after it became active,
-/// then `interval` after each check ended. `failure_threshold` consecutive failures kill the unit
+/// then `interval` after each check ended; a new activation counts its failures afresh, and a
+/// check that failed after the unit left that activation is dropped. `failure_threshold`
+/// consecutive failures kill the unit
 /// (`KillUnit`, SIGKILL) so `Restart=always` restarts it and counts it in `NRestarts`; checking
 /// resumes once the new process is active. The counters and last results are published in the
 /// state file (`HealthStateFile`), which also carries them across a restart of the monitor.
@@ -149,6 +151,10 @@ public final class LivenessMonitor {
     for (order, index) in fresh.enumerated() {
       guard let state = states[entries[index].check.unit], state.isActive else { continue }
       if let killed = entries[index].killedAt, state.activeEnterMonotonic <= killed { continue }
+      // Failures counted against an earlier process (before a restart or crash) say nothing of
+      // this one; only a record taken during this activation (the monitor itself restarted) counts on.
+      if (entries[index].record?.checkedMonotonic ?? 0) < state.activeEnterMonotonic { entries[index].failures = 0 }
+      entries[index].activeSince = state.activeEnterMonotonic
       let startedAt = Double(state.activeEnterMonotonic) / 1e6
       let interval = entries[index].check.interval
       var next = startedAt + interval
@@ -412,6 +418,16 @@ public final class LivenessMonitor {
     let check = entry.check
     let outcome = HealthProbe(target: entry.target, timeout: check.timeout).oneCheck(result, elapsed: 0)
     let healthy = outcome.healthy
+    if !healthy && !stillActive(entry) {
+      // The unit stopped or restarted while the check ran, and the last refresh did not see it
+      // (a `cgipool restart` closes the port before the new process opens it): the failure says
+      // nothing of a running process. Checking resumes when the refresh finds it active again.
+      entry.active = false
+      entry.next = .infinity
+      entries[index] = entry
+      nextRefresh = min(nextRefresh, now + 0.2)
+      return
+    }
     let message = outcome.message
     if healthy {
       if !entry.reportedHealthy { hooks.line(check, "healthy: " + message) }
@@ -443,6 +459,15 @@ public final class LivenessMonitor {
       process: check.process, healthy: healthy, failures: entry.failures, checkedMonotonic: UInt64(now * 1e6), message: message)
     entries[index] = entry
     dirty = true
+  }
+
+  /// Whether `entry`'s unit is still the active one the checks began on (asked of the manager:
+  /// only after a failed check, so a healthy pool costs no call).
+  private func stillActive(_ entry: Entry) -> Bool {
+    // A manager that does not answer cannot tell: the failure counts, as it did before.
+    guard let states = try? manager.unitStates([entry.check.unit]) else { return true }
+    guard let state = states[entry.check.unit] else { return false }
+    return (state.activeState == .active || state.activeState == .reloading) && state.activeEnterMonotonic == entry.activeSince
   }
 
   /// Keeps counters and last results across a restart of the monitor.
@@ -488,6 +513,8 @@ extension LivenessMonitor {
     var record: HealthRecord?
     /// When the monitor killed the unit (monotonic µs): checks wait for a process started after it.
     var killedAt: UInt64?
+    /// When the unit became active for the checks under way (monotonic µs, `ActiveEnterTimestampMonotonic`).
+    var activeSince: UInt64 = 0
 
     init(check: LivenessCheck, target: ProbeTarget) {
       self.check = check

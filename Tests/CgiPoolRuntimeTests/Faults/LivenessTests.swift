@@ -56,5 +56,43 @@ extension Faults {
         #expect(status.state == .active && status.restarts == 0, "below the threshold nothing restarts: \(status)")
       }
     }
+
+    /// Failures counted against a process do not carry over to the process that replaces it
+    /// (`cgipool restart`), and a check that fails while the unit stops is not counted at all:
+    /// the new process's first failure is its first.
+    @Test func aRestartedProcessCountsItsFailuresAfresh() throws {
+      // The start's probe passes on its own ($MAINPID is set only there); the liveness checks
+      // pass while the file `healthy` exists, which the test takes away.
+      let json = """
+        {"name": "afresh", "processes": {"web": {"command": ["sh", "-c", "echo run $$; exec sleep 300"],
+          "restart_policy": "always", "restart_delay": 0.1, "stop_timeout": 2,
+          "health_check": {"type": "command", "target": "test -n \\"$MAINPID\\" || test -e healthy", "timeout": 1, "interval": 1,
+            "failure_threshold": 4}}}}
+        """
+      try RuntimeHarness.withPool(json) { context in
+        FileManager.default.createFile(atPath: context.folder + "/healthy", contents: nil)
+        #expect(try context.runtime.start().succeeded)
+        #expect(try RuntimeHarness.eventually(timeout: 10) { Faults.log(context, "web").contains("healthy: command") })
+        try FileManager.default.removeItem(atPath: context.folder + "/healthy")
+        #expect(
+          try RuntimeHarness.eventually(timeout: 15) { Faults.log(context, "web").contains("(failure 2 of 4 before a restart)") },
+          "\(Faults.log(context, "web"))")
+        let report = try context.runtime.restart(["web"])
+        #expect(report.start.succeeded, "\(report)")
+        // The log from the new process's first line on.
+        func sinceRestart() -> Substring {
+          let log = Faults.log(context, "web")
+          guard let last = log.split(separator: "\n").last(where: { $0.hasPrefix("run ") }),
+            let range = log.range(of: String(last), options: .backwards)
+          else { return "" }
+          return log[range.upperBound...]
+        }
+        #expect(
+          try RuntimeHarness.eventually(timeout: 15) { sinceRestart().contains("unhealthy: ") }, "\(Faults.log(context, "web"))")
+        let first = sinceRestart().split(separator: "\n").first { $0.contains("unhealthy: ") }
+        #expect(first?.hasSuffix("(failure 1 of 4 before a restart)") == true, "\(Faults.log(context, "web"))")
+        #expect(!Faults.log(context, "web").contains("(failure 3 of 4"), "\(Faults.log(context, "web"))")
+      }
+    }
   }
 }
