@@ -442,7 +442,7 @@ class LifecycleTests(InFlightHelpers, unittest.TestCase):
     term = 1 << (signal.SIGTERM - 1)
     self.assertTrue(int(masks["SigBlk"], 16) & term, body)
     self.assertTrue(int(masks["SigIgn"], 16) & term, body)
-    # Only the thread that started the script blocked it: the worker still hears its stop.
+    # The worker itself still stops on SIGTERM.
     self.assertEqual(self.services.stop("worker"), 0, self.services.log("worker"))
 
   def test_sigterm_waits_for_a_connection_accepted_before_its_request(self):

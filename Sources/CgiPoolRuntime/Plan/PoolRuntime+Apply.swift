@@ -43,28 +43,37 @@ extension PoolRuntime {
       $0.action == .change && !$0.needsNewDefinition && !rolled.contains($0.process) && !takenDown.contains($0.process)
     }.map(\.process)
     if !reread.isEmpty {
-      let step = try restartInTurn(reread, stopped: stopped, progress: progress, rolling: { _ in })
+      // Their `restart: true` dependents follow, a replicated one rolling.
+      let step = try restartInTurn(reread, stopped: stopped, progress: progress, rolling: rolling)
       report.start.results += step.start.results
       done.formUnion(step.start.results.map(\.process))
+      report.halted = step.halted
     }
-    for (index, instance) in plan.rolling.enumerated() {
+    // Each changed instance alone, in turn: a new definition's dependents were stopped above and
+    // start after the roll; the `restart: true` dependents of instances restarted in place follow
+    // once, after the roll, as after `restart NAME`. An instance that already restarted as a
+    // follower of a re-read process is not restarted again.
+    var inPlace: [String] = []
+    for (index, instance) in plan.rolling.enumerated() where report.halted == nil && !done.contains(instance) {
       rolling(instance)
       let entry = entries[instance]!
-      // A new definition's dependents were stopped above and start after the roll; an edited
-      // env file restarts the instance in place, with its `restart: true` dependents.
-      let step =
-        entry.needsNewDefinition
-        ? try restartAlone(instance, replacingSocket: true, stopped: stopped, progress: progress)
-        : try restartInTurn([instance], stopped: stopped, progress: progress, rolling: { _ in })
+      let step = try restartAlone(instance, replacingSocket: entry.needsNewDefinition, stopped: stopped, progress: progress)
       report.start.results += step.start.results
       done.formUnion(step.start.results.map(\.process))
+      if !entry.needsNewDefinition { inPlace.append(instance) }
       if !step.start.succeeded {
         let rest = plan.rolling[(index + 1)...].filter {
           PoolConfig.splitInstanceName($0)?.process == PoolConfig.splitInstanceName(instance)?.process
         }
         report.halted = RollingHalt(process: pool.processes[instance]?.replicaOf ?? instance, instance: instance, untouched: rest)
-        break
       }
+    }
+    let followers = withRestartingDependents(inPlace).filter { !done.contains($0) && !takenDown.contains($0) && !rolled.contains($0) }
+    if report.halted == nil && !followers.isEmpty {
+      let step = try restartInTurn(followers, followingDependents: false, stopped: stopped, progress: progress, rolling: rolling)
+      report.start.results += step.start.results
+      done.formUnion(step.start.results.map(\.process))
+      report.halted = step.halted
     }
     // Before the start below, which would otherwise find them stale and replace them itself.
     try applyHelpers(plan.helpers)

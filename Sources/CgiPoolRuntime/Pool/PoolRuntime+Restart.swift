@@ -59,10 +59,13 @@ extension PoolRuntime {
   /// dependent (socket activation), its start pulls in its dependencies (`Wants=`), and that start
   /// job replaces the dependency's pending stop job (seen with `restart pool_manager` on the demo
   /// under `ab`, the proxy following it with `restart: true`: the manager kept its PID).
+  ///
+  /// Without `followingDependents`, `requested` already names every process to restart.
   func restartInTurn(
-    _ requested: [String], stopped: (StopReport) -> Void, progress: (StartEvent) -> Void, rolling: (String) -> Void
+    _ requested: [String], followingDependents: Bool = true, stopped: (StopReport) -> Void,
+    progress: (StartEvent) -> Void, rolling: (String) -> Void
   ) throws(SystemdError) -> RestartReport {
-    let affected = Set(withRestartingDependents(requested))
+    let affected = Set(followingDependents ? withRestartingDependents(requested) : pool.resolvingInstances(requested))
     var report = RestartReport(stop: StopReport(results: []), start: StartReport(results: []))
     var done = Set<String>()
     for process in pool.topologicalOrder() where affected.contains(process) && !done.contains(process) {
@@ -96,8 +99,12 @@ extension PoolRuntime {
     let stopReport = try stop([process], dependents: false, keepingSockets: !replacingSocket)
     stopped(stopReport)
     if replacingSocket { try stopUnits([names.socket(process)]) }
-    // `start` checks the dependencies too; the restart reports only what it restarted.
-    let started = try start([process], progress: { if $0.process == process { progress($0) } })
+    // `start` checks the dependencies too: those found running are not news (a dependency it
+    // has to start again is). The restart reports only what it restarted.
+    let started = try start([process], progress: { event in
+      if case .finished(let result) = event, result.process != process, result.outcome == .alreadyRunning { return }
+      progress(event)
+    })
     return RestartReport(stop: stopReport, start: StartReport(results: started.results.filter { $0.process == process }))
   }
 }

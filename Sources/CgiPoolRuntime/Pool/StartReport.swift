@@ -63,12 +63,4 @@ public enum StartEvent: Sendable, Equatable {
   case submitted(process: String, unit: String)
   /// A process's start job finished.
   case finished(ProcessStartResult)
-
-  /// The process the event is about.
-  public var process: String {
-    switch self {
-    case .submitted(let process, _): process
-    case .finished(let result): result.process
-    }
-  }
 }

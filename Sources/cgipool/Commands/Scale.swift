@@ -62,6 +62,16 @@ struct Scale: ParsableCommand {
         throw ExitCode.failure
       }
       for result in report.results { print(StopOutput.line(result)) }
+      // A transient unit keeps the dependencies it was made with: the dependents still name the
+      // removed instances in their Wants=, and systemd starts those again when it starts them.
+      let removed = report.results.map(\.process)
+      let naming = Set(removed.flatMap(session.pool.dependents(of:))).subtracting(removed).sorted()
+      if !naming.isEmpty {
+        let them = naming.joined(separator: ", ")
+        print(
+          "note: \(them) still name\(naming.count == 1 ? "s" : "") the removed instances in Wants=: "
+            + "a restart or start of \(them) (after a crash too) starts them again")
+      }
       if !report.nothingLeft {
         printError("error: processes of the removed instances survived the stop (see above)")
         failed = true

@@ -10,7 +10,8 @@ import Testing
 @Suite(.enabled(if: PrivateManagerFixture.enabled)) struct ReplicaApplyTests {
   /// `ReplicaRuntimeTests.pool` (each instance healthy once its ready file names its PID, refusing
   /// to start while `fail-<i>` exists), with `LABEL` set to `label`, an env file, and `listen`.
-  static func pool(name: String, label: String, envFile: Bool = false, listen: Int? = nil) -> String {
+  /// With `frontFollows`, front depends on w with `restart: true`.
+  static func pool(name: String, label: String, envFile: Bool = false, listen: Int? = nil, frontFollows: Bool = false) -> String {
     let script =
       "[ -f fail-{replica} ] && exit 3; trap 'rm -f ready-{replica}; exit 0' TERM; sleep 0.3; "
       + "echo $$ > ready-{replica}; sleep 300 & wait"
@@ -21,7 +22,7 @@ import Testing
           \(listen.map { #""listen": "127.0.0.1:\#($0)","# } ?? "")
           "restart_delay": 0.1, "stop_timeout": 5,
           "health_check": {"type": "command", "target": "test \\"$(cat ready-{replica} 2>/dev/null)\\" = \\"$MAINPID\\"", "timeout": 5, "interval": 60}},
-        "front": {"command": ["/bin/sleep", "300"], "depends_on": ["w"]}
+        "front": {"command": ["/bin/sleep", "300"], "depends_on": [\(frontFollows ? #"{"process": "w", "restart": true}"# : #""w""#)]}
       }}
       """
   }
@@ -90,9 +91,11 @@ import Testing
     }
   }
 
-  @Test func anEditedEnvFileRollsTheInstancesAndTheDependentKeepsItsPID() throws {
+  /// With `frontFollows` (`restart: true`), front keeps its PID through the roll and restarts
+  /// once, after it, as after `restart NAME`.
+  @Test(arguments: [false, true]) func anEditedEnvFileRollsTheInstancesAndTheDependentKeepsItsPID(frontFollows: Bool) throws {
     try RuntimeHarness.withPoolPreparing(
-      Self.pool(name: "i15-apply-envfile", label: "same", envFile: true),
+      Self.pool(name: frontFollows ? "i15-apply-envf" : "i15-apply-envfile", label: "same", envFile: true, frontFollows: frontFollows),
       prepare: { folder in try "MODE=old\n".write(toFile: folder + "/w.env", atomically: true, encoding: .utf8) }
     ) { context in
       #expect(try context.runtime.start().succeeded)
@@ -114,7 +117,13 @@ import Testing
         let pid = try #require(now["w@\(replica)"])
         #expect(ReplicaRuntimeTests.environment(pid)["MODE"] == "new")
       }
-      #expect(now["front"] == old["front"], "a dependent does not restart for an env file")
+      #expect(seen.allSatisfy { $0.pids["front"] == old["front"] }, "front kept running through the roll")
+      if frontFollows {
+        #expect(report.start.results.map(\.process) == ["w@1", "w@2", "w@3", "front"], "\(report)")
+        #expect(now["front"] != nil && now["front"] != old["front"], "\(old) -> \(now)")
+      } else {
+        #expect(now["front"] == old["front"], "a dependent does not restart for an env file")
+      }
     }
   }
 
