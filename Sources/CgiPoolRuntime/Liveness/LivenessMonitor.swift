@@ -138,8 +138,7 @@ public final class LivenessMonitor {
     var fresh: [Int] = []
     for index in entries.indices {
       let state = listed[entries[index].check.unit]
-      let active = state?.activeState == .active || state?.activeState == .reloading
-      if !active {
+      if !(state.map(Self.isCheckable) ?? false) {
         // Stopped, restarting or failed: no checks until it is active again.
         entries[index].active = false
         entries[index].next = .infinity
@@ -467,7 +466,12 @@ public final class LivenessMonitor {
     // A manager that does not answer cannot tell: the failure counts, as it did before.
     guard let states = try? manager.unitStates([entry.check.unit]) else { return true }
     guard let state = states[entry.check.unit] else { return false }
-    return (state.activeState == .active || state.activeState == .reloading) && state.activeEnterMonotonic == entry.activeSince
+    return Self.isCheckable(state) && state.activeEnterMonotonic == entry.activeSince
+  }
+
+  /// Whether a unit in `state` runs its process, so a check says something about it.
+  private static func isCheckable(_ state: UnitState) -> Bool {
+    state.activeState == .active || state.activeState == .reloading
   }
 
   /// Keeps counters and last results across a restart of the monitor.
